@@ -59,8 +59,13 @@ export const FAILURE_KINDS = [
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
-/** Absolute local paths of a prompt's input videos. */
-export type PromptInputs = {video: string} & Partial<Record<ControlName, string>>;
+/** The colour video ('video') or one of the control videos. */
+export type InputRole = 'video' | ControlName;
+export const INPUT_ROLES: readonly InputRole[] = ['video', ...CONTROL_NAMES];
+
+/** One input video: where it is locally and what it holds (the digest names it on the host). */
+export type InputFile = {path: string; sha256: string; size: number; mtime_ms: number};
+export type PromptInputs = {video: InputFile} & Partial<Record<ControlName, InputFile>>;
 
 export type Prompt = {
 	id: string;

@@ -1,0 +1,125 @@
+// The controlnet spec JSON (contract section 2) and the stand-in's own `cosmos_sim` block.
+import {readFileSync} from 'node:fs';
+import {TRANSFER_ARGS} from './args.mjs';
+
+export const HINT_KEYS = ['vis', 'seg', 'edge', 'depth', 'keypoint', 'upscale', 'hdmap', 'lidar'];
+
+export const MODES = ['ok', 'oom', 'guardrail', 'slow', 'stall', 'crash', 'nccl', 'flood', 'hostile'];
+
+/** A Python exception the stand-in "raises": printed as a traceback, exit 1. */
+export class PyError extends Error {
+	/** @param {string} type e.g. 'ValueError' @param {string} message @param {string[]} frames traceback frames */
+	constructor(type, message, frames = []) {
+		super(message);
+		this.type = type;
+		this.frames = frames;
+	}
+}
+
+const LOAD_FRAMES = [
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 402, in <module>\n    args, control_inputs = parse_arguments()',
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 161, in parse_arguments\n    control_inputs, json_args = load_controlnet_specs(cmd_args)',
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/inference_utils.py", line 1203, in load_controlnet_specs',
+];
+
+/** Reads the spec like json.load(open(path)). */
+export function readSpec(path) {
+	let text;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch {
+		throw new PyError('FileNotFoundError', `[Errno 2] No such file or directory: '${path}'`, [...LOAD_FRAMES, '    with open(cfg.controlnet_specs, "r") as f:']);
+	}
+	try {
+		const spec = JSON.parse(text);
+		if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) throw new SyntaxError('not an object');
+		return spec;
+	} catch (error) {
+		throw new PyError('json.decoder.JSONDecodeError', `Expecting value: line 1 column 1 (char 0) (${error.message})`, [...LOAD_FRAMES, '    controlnet_specs_in = json.load(f)']);
+	}
+}
+
+/**
+ * Splits the spec into controls, argument overrides and the stand-in's options.
+ * CLI > JSON > default, as in load_controlnet_specs.
+ */
+export function resolveSpec(spec, cli) {
+	const controls = {};
+	const jsonArgs = {};
+	let sim = {};
+	for (const [key, value] of Object.entries(spec)) {
+		if (key === 'cosmos_sim') {
+			sim = value && typeof value === 'object' ? value : {};
+		} else if (HINT_KEYS.includes(key)) {
+			controls[key] = value && typeof value === 'object' ? {...value} : {};
+		} else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+			throw new PyError('ValueError', `Invalid hint_key: ${key}. Must be one of ${JSON.stringify(HINT_KEYS)}`, LOAD_FRAMES);
+		} else {
+			jsonArgs[key] = value;
+		}
+	}
+	const args = {};
+	for (const [name, [, fallback]] of Object.entries(TRANSFER_ARGS)) args[name] = fallback;
+	for (const [key, value] of Object.entries(jsonArgs)) if (!cli.given.has(key)) args[key] = value;
+	Object.assign(args, cli.values);
+	return {controls, jsonArgs, args, sim: simOptions(sim)};
+}
+
+function num(value, fallback) {
+	const n = Number(value);
+	return value === undefined || value === null || Number.isNaN(n) ? fallback : n;
+}
+
+function simOptions(raw) {
+	const mode = MODES.includes(raw.mode) ? raw.mode : 'ok';
+	return {
+		mode,
+		seconds: num(raw.seconds, mode === 'slow' ? 20 : 0),
+		lines: Math.max(0, Math.floor(num(raw.lines, 100_000))),
+		clips: Math.max(1, Math.floor(num(raw.clips, 1))),
+		stallSeconds: num(raw.stall_seconds, 30),
+	};
+}
+
+/** validate_controlnet_specs, plus control weight defaults. Returns warnings to log. */
+export function validateControls(controls, args) {
+	const warnings = [];
+	const hasVideo = typeof args.input_video_path === 'string' && args.input_video_path !== '';
+	if (!hasVideo && Number(args.sigma_max) < 80) {
+		throw new PyError('ValueError', "Must have 'input_video' specified if sigma_max < 80", LOAD_FRAMES);
+	}
+	for (const [key, control] of Object.entries(controls)) {
+		if (!hasVideo && !control.input_control) {
+			throw new PyError('ValueError', `${key} controlnet must have 'input_control' video specified if no 'input_video' specified.`, LOAD_FRAMES);
+		}
+		if (control.control_weight === undefined) {
+			warnings.push(`No control weight specified for ${key}. Setting to 0.5.`);
+			control.control_weight = 0.5;
+		}
+		const weight = typeof control.control_weight === 'string' && control.control_weight.endsWith('.pt') ? 1 : Number(control.control_weight);
+		if (Number.isNaN(weight) || weight < 0) {
+			throw new PyError('ValueError', `Control weight for ${key} must be a non-negative float or a path to a .pt file, got ${control.control_weight}`, LOAD_FRAMES);
+		}
+		control.weight = weight;
+	}
+	return warnings;
+}
+
+export const CHECKPOINT_FILES = {
+	vis: 'vis_control.pt',
+	edge: 'edge_control.pt',
+	depth: 'depth_control.pt',
+	seg: 'seg_control.pt',
+	keypoint: 'keypoint_control.pt',
+	upscale: '4kupscaler_control.pt',
+	hdmap: 'hdmap_control.pt',
+	lidar: 'lidar_control.pt',
+};
+
+export const PREPROCESSORS = {
+	vis: 'bilateral blur',
+	edge: 'Canny',
+	depth: 'DepthAnything',
+	seg: 'GroundingDINO and SAM2',
+	keypoint: 'HumanKeypointModel',
+};

@@ -1,0 +1,216 @@
+// cosmos-sim: a stand-in for `torchrun ... cosmos_transfer1/diffusion/inference/transfer.py ...`.
+// Usage inside the image: node transfer.mjs torchrun|python <the launcher's arguments...>
+// It behaves like the real job on the outside (arguments, spec JSON, log lines, output files,
+// exit codes, failure texts) and does no work. The spec's "cosmos_sim" block picks the behaviour.
+import {copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {UsageError, parseLauncher, parseTransferArgs} from './args.mjs';
+import {CHECKPOINT_FILES, PREPROCESSORS, PyError, readSpec, resolveSpec, validateControls} from './spec.mjs';
+import {GUARDRAIL_LINES, childFailedText, cudaOom, glog, guardrailUnpack, missingCheckpoint, missingInput, ncclTimeoutText, tracebackText} from './failures.mjs';
+import {critical, info, logLine, pyJsonDumps, pyRepr, sleep, tqdmFrame, warning} from './log.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const HOSTILE = JSON.parse(readFileSync(join(here, 'hostile-sequences.json'), 'utf8'));
+
+const launcher = process.argv[2] === 'python' ? 'python' : 'torchrun';
+const underTorchrun = launcher === 'torchrun';
+const rankPrefix = underTorchrun ? '[rank0]: ' : '';
+let script = 'cosmos_transfer1/diffusion/inference/transfer.py';
+
+/** Ends the process as the real launcher would after the child failed with `childExit`. */
+function fail(childExit, traceback) {
+	if (underTorchrun) {
+		process.stderr.write(childFailedText(script, childExit, traceback ?? 'To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html'));
+		process.exit(1);
+	}
+	process.exit(childExit < 0 ? 128 - childExit : childExit);
+}
+
+function raise(error) {
+	process.stderr.write(tracebackText(error, rankPrefix));
+	fail(1);
+}
+
+function onSignal(signal, code) {
+	process.on(signal, () => {
+		if (underTorchrun) {
+			process.stderr.write(`${glog('W', 'torch/distributed/elastic/agent/server/api.py:719')} Received Signals.${signal} death signal, shutting down workers\n`);
+			process.stderr.write(`${glog('W', 'torch/distributed/elastic/multiprocessing/api.py:900')} Sending process ${process.pid + 1} closing signal ${signal}\n`);
+		}
+		process.exit(code);
+	});
+}
+onSignal('SIGTERM', 143);
+onSignal('SIGINT', 130);
+
+/** Python's os.path.join for two parts. */
+const pyJoin = (a, b) => (b.startsWith('/') || a === '' ? b : a.endsWith('/') ? a + b : `${a}/${b}`);
+
+function namespace(args) {
+	return `Namespace(${Object.entries(args)
+		.map(([k, v]) => `${k}=${pyRepr(v)}`)
+		.join(', ')})`;
+}
+
+function hostileBurst() {
+	process.stdout.write(`\u001b[32m${logLine('INFO', 'demo', '\u001b[1mcoloured\u001b[0m \u001b[31mred\u001b[0m \u001b[44mon blue\u001b[0m').trimEnd()}\u001b[0m\n`);
+	for (const [name, sequence] of Object.entries(HOSTILE)) {
+		process.stdout.write(logLine('INFO', 'demo', `hostile ${name}: [${sequence}] end`));
+	}
+	process.stderr.write(`hostile on stderr: [${HOSTILE.osc52Clipboard}${HOSTILE.setTitle}${HOSTILE.clearScreenHome}] end\n`);
+}
+
+function flood(lines) {
+	const width = String(lines).length;
+	let chunk = '';
+	for (let i = 1; i <= lines; i++) {
+		chunk += logLine('INFO', 'clip', `flood line ${String(i).padStart(width, '0')} of ${lines}`);
+		if (chunk.length > 65_536) {
+			process.stdout.write(chunk);
+			chunk = '';
+		}
+	}
+	if (chunk) process.stdout.write(chunk);
+}
+
+async function transfer(argv) {
+	const cli = parseTransferArgs(argv);
+	const spec = readSpec(cli.values.controlnet_specs);
+	const {controls, jsonArgs, args, sim} = resolveSpec(spec, cli);
+	const warnings = validateControls(controls, args);
+	const controlList = Object.entries(controls);
+	const paces = 12 + sim.clips * 6 + controlList.length * 2;
+	const pace = () => (sim.seconds > 0 ? sleep((sim.seconds * 1000) / paces) : undefined);
+	const numGpus = Number(args.num_gpus) || 1;
+
+	for (const w of warnings) warning('parse', w);
+	const shownControls = Object.fromEntries(controlList.map(([k, c]) => [k, Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'weight'))]));
+	info('parse', `control_inputs: ${pyJsonDumps(shownControls)}`);
+	info('parse', `args in json: ${pyRepr(jsonArgs)}`);
+	info('parse', `final args: ${namespace(args)}`);
+	mkdirSync(args.video_save_folder, {recursive: true});
+	await pace();
+
+	if (numGpus > 1) {
+		for (let rank = 0; rank < numGpus; rank++) {
+			critical('distributed', `${rank > 0 ? `[RANK ${rank}] ` : ''}Initialized distributed training with local rank ${rank} with timeout 1800`);
+		}
+		info('demo', `Training with ${numGpus} GPUs.`);
+		info('pipelineInit', 'Enabling CP in base model');
+		info('pipelineInit', 'Enabling CP in hint encoders');
+	}
+	if (!existsSync(args.checkpoint_dir)) raise(missingCheckpoint(pyJoin(args.checkpoint_dir, 'nvidia/Cosmos-Transfer1-7B/base_model.pt')));
+	for (const [key, control] of controlList) {
+		await pace();
+		let ckpt = control.ckpt_path;
+		if (!ckpt) {
+			ckpt = pyJoin(args.checkpoint_dir, `nvidia/Cosmos-Transfer1-7B/${CHECKPOINT_FILES[key]}`);
+			info('ctrl', `Using default checkpoint path: ${ckpt}`);
+		}
+		info('ctrl', `Loading ctrl model from ckpt_path: ${ckpt}`);
+	}
+
+	await pace();
+	info('preprocess', 'running preprocessor');
+	const video = args.input_video_path;
+	if (video && !existsSync(video)) raise(missingInput(video));
+	for (const [, control] of controlList) {
+		if (control.input_control && !existsSync(control.input_control)) raise(missingInput(control.input_control));
+	}
+	for (const [key, control] of controlList) {
+		if (control.input_control || control.weight <= 0 || !PREPROCESSORS[key]) continue;
+		await pace();
+		if (key === 'depth') info('preprocessControl', 'Loading Depth Anything model - depth-anything/Depth-Anything-V2-Small-hf');
+		info('preprocessControl', `no input_control provided for ${key}. generating input control video with ${PREPROCESSORS[key]}`);
+		for (let rank = 0; rank < numGpus; rank++) {
+			const target = pyJoin(args.video_save_folder, `${key}_input_control_${rank}.mp4`);
+			copyFileSync(video, target);
+		}
+		control.input_control = pyJoin(args.video_save_folder, `${key}_input_control_0.mp4`);
+	}
+
+	await pace();
+	info('generate', `Running batch generation with batch_size=${args.batch_size}`);
+	info('guardrail', 'Running guardrail checks on all prompts');
+	if (sim.mode === 'guardrail') {
+		for (const line of GUARDRAIL_LINES) critical('guardrail', line);
+		raise(guardrailUnpack());
+	}
+	await pace();
+	info('t5', 'Running text embedding on all prompts');
+	info('t5', 'Starting T5 compute');
+	await pace();
+	info('t5', 'Completed T5 compute');
+	info('t5', 'Finish text embedding on prompt');
+	info('generate', 'Run generation');
+	await pace();
+	info('augment', 'Starting data augmentation');
+	info('augment', 'Completed data augmentation');
+	if (sim.mode === 'hostile') hostileBurst();
+
+	const started = Date.now();
+	process.stderr.write(tqdmFrame(0, sim.clips, 0));
+	for (let clip = 0; clip < sim.clips; clip++) {
+		await pace();
+		info('clip', 'Starting latent encoding');
+		info('clip', 'Completed latent encoding');
+		await pace();
+		info('clip', 'Starting diffusion sampling');
+		if (clip === 0 && sim.mode === 'oom') raise(cudaOom());
+		if (clip === 0 && (sim.mode === 'crash' || sim.mode === 'nccl')) {
+			process.stderr.write(ncclTimeoutText(rankPrefix));
+			fail(-6, `Signal 6 (SIGABRT) received by PID ${process.pid + 1}`);
+		}
+		if (clip === 0 && sim.mode === 'stall') await sleep(sim.stallSeconds * 1000);
+		if (clip === 0 && sim.mode === 'flood') flood(sim.lines);
+		await pace();
+		info('clip', 'Completed diffusion sampling');
+		await pace();
+		info('clip', 'Starting VAE decode');
+		await pace();
+		info('clip', 'Completed VAE decode');
+		process.stderr.write(tqdmFrame(clip + 1, sim.clips, (Date.now() - started) / 1000));
+		await pace();
+	}
+	process.stderr.write('\n');
+	info('generate', 'Finish generation');
+	info('generate', 'Run guardrail on generated videos');
+	await pace();
+
+	const videoPath = pyJoin(args.video_save_folder, `${args.video_save_name}.mp4`);
+	const promptPath = pyJoin(args.video_save_folder, `${args.video_save_name}.txt`);
+	const source = video || controlList.map(([, c]) => c.input_control).find(Boolean);
+	if (source) copyFileSync(source, videoPath);
+	else writeFileSync(videoPath, '');
+	writeFileSync(promptPath, String(args.prompt));
+	info('saved', `Saved video to ${videoPath}`);
+	info('saved', `Saved prompt to ${promptPath}`);
+}
+
+async function main() {
+	try {
+		const parsed = parseLauncher(launcher, process.argv.slice(3));
+		script = parsed.script;
+		if (parsed.version) {
+			process.stdout.write('Python 3.12.3\n');
+			return;
+		}
+		if (basename(parsed.script) !== 'transfer.py' || parsed.module) {
+			const shown = parsed.script.startsWith('/') ? parsed.script : `${process.cwd()}/${parsed.script}`;
+			process.stderr.write(`${underTorchrun ? '/usr/bin/python' : 'python'}: can't open file '${shown}': [Errno 2] No such file or directory\n`);
+			fail(2);
+		}
+		await transfer(parsed.scriptArgs);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			process.stderr.write(`${error.message}\n`);
+			if (error.cause === 'help') process.exit(0);
+			fail(2);
+		}
+		if (error instanceof PyError) raise(error);
+		throw error;
+	}
+}
+
+await main();

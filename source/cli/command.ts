@@ -1,0 +1,76 @@
+// What a command is, and the context it runs in. Commands are thin: parse, call the service, print.
+import path from 'node:path';
+import {createInterface} from 'node:readline/promises';
+import {loadConfig, type LoadedConfig} from '../config/load-config.js';
+import {createExecutor} from '../executor/create-executor.js';
+import {WorkflowService} from '../service/workflow-service.js';
+import {openStore} from '../store/index.js';
+import type {FlagName, Flags} from './flags.js';
+import type {Output} from './output.js';
+
+export type Command = {
+	name: string;
+	/** e.g. "<text> <video_dir>" */
+	args: string;
+	summary: string;
+	flags: readonly FlagName[];
+	minArgs: number;
+	maxArgs: number;
+	run: (context: Context, args: string[]) => Promise<number | void>;
+};
+
+export class Context {
+	private loaded: LoadedConfig | null = null;
+	private servicePromise: Promise<WorkflowService> | null = null;
+
+	constructor(
+		readonly out: Output,
+		readonly flags: Flags,
+		readonly env: NodeJS.ProcessEnv,
+		readonly cwd: string,
+		readonly interactive: boolean,
+	) {}
+
+	get config(): LoadedConfig {
+		this.loaded ??= loadConfig({flag: this.flags.config, env: this.env, cwd: this.cwd});
+		return this.loaded;
+	}
+
+	get dataDir(): string {
+		return path.resolve(this.cwd, this.flags.dataDir ?? this.config.config.paths.data_dir);
+	}
+
+	/** Opens the store on first use; the executor (SSH) is only made when a command needs the host. */
+	service(): Promise<WorkflowService> {
+		this.servicePromise ??= (async () => {
+			const {config} = this.config;
+			const store = await openStore(this.dataDir);
+			return new WorkflowService({
+				store,
+				config,
+				dataDir: this.dataDir,
+				executor: config.remote.host
+					? () => createExecutor(config, {acceptNewHostKey: Boolean(this.flags.acceptNewHostKey), env: this.env})
+					: undefined,
+			});
+		})();
+		return this.servicePromise;
+	}
+
+	async close(): Promise<void> {
+		if (!this.servicePromise) return;
+		const service = await this.servicePromise.catch(() => null);
+		await service?.close();
+	}
+
+	/** Asks y/N on the terminal; No unless the user types y or yes. */
+	async confirm(question: string): Promise<boolean> {
+		const rl = createInterface({input: process.stdin, output: process.stderr});
+		try {
+			const answer = await rl.question(`${question} [y/N] `);
+			return /^y(es)?$/i.test(answer.trim());
+		} finally {
+			rl.close();
+		}
+	}
+}

@@ -1,0 +1,144 @@
+// list, search and show: read-only views of the store.
+import {UsageError} from '../../domain/errors.js';
+import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/model.js';
+import {elapsedSeconds, formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
+import type {WorkflowService} from '../../service/workflow-service.js';
+import type {Command, Context} from '../command.js';
+import {limitFlag, statusFlag} from '../flags.js';
+
+export const listCommand: Command = {
+	name: 'list',
+	args: '[prompts|runs]',
+	summary: 'list runs (default) or prompts, newest first',
+	flags: ['status', 'prompt', 'limit', 'json'],
+	minArgs: 0,
+	maxArgs: 1,
+	async run(context, [what = 'runs']) {
+		if (what !== 'runs' && what !== 'prompts') throw new UsageError(`list what? "${what}" (use: list prompts | list runs)`);
+		const limit = limitFlag(context.flags, 50);
+		const status = statusFlag(context.flags);
+		const service = await context.service();
+		if (what === 'prompts') {
+			if (status || context.flags.prompt) throw new UsageError('--status and --prompt apply to list runs');
+			const prompts = service.listPrompts({limit});
+			return context.flags.json ? context.out.json(prompts) : printPrompts(context, prompts);
+		}
+		const promptId = context.flags.prompt ? service.resolveId('prompts', context.flags.prompt) : undefined;
+		const runs = service.listRuns({status, promptId, limit});
+		return context.flags.json ? context.out.json(runs) : printRuns(context, service, runs);
+	},
+};
+
+export const searchCommand: Command = {
+	name: 'search',
+	args: '<query>',
+	summary: 'find prompts whose text or name contains the query (case-insensitive)',
+	flags: ['limit', 'json'],
+	minArgs: 1,
+	maxArgs: 1,
+	async run(context, [query]) {
+		const service = await context.service();
+		const prompts = service.searchPrompts(query!, {limit: limitFlag(context.flags, 50)});
+		if (context.flags.json) return context.out.json(prompts);
+		if (prompts.length === 0) return context.out.info(`no prompts match "${query}"`);
+		const {out} = context;
+		out.table(
+			['ID', 'NAME', 'TEXT', 'CREATED'],
+			prompts.map(p => [p.id, truncate(p.name, 30), highlight(context, p.prompt_text, query!.trim()), formatDate(p.created_at)]),
+		);
+	},
+};
+
+export const showCommand: Command = {
+	name: 'show',
+	args: '<id>',
+	summary: 'a prompt with its runs, or a run with its prompt and progress',
+	flags: ['json'],
+	minArgs: 1,
+	maxArgs: 1,
+	async run(context, [id]) {
+		const service = await context.service();
+		const isRun = id!.startsWith('rs_');
+		const fullId = service.resolveId(isRun ? 'runs' : 'prompts', id!);
+		if (isRun) {
+			const {run, prompt} = service.getRunWithPrompt(fullId);
+			const progress = await service.files.readProgress(run.id);
+			return context.flags.json ? context.out.json({run, prompt, progress}) : printRun(context, run, prompt);
+		}
+		const {prompt, runs} = service.getPromptWithRuns(fullId);
+		if (context.flags.json) return context.out.json({prompt, runs});
+		printPrompt(context, prompt);
+		context.out.line();
+		printRuns(context, service, runs);
+	},
+};
+
+function printPrompts(context: Context, prompts: Prompt[]): void {
+	if (prompts.length === 0) return context.out.info('no prompts yet: cosmos-tui prompt create <text> <video_dir>');
+	context.out.table(
+		['ID', 'NAME', 'TEXT', 'INPUTS', 'CREATED'],
+		prompts.map(p => [
+			p.id,
+			truncate(p.name, 30),
+			truncate(p.prompt_text, 47),
+			INPUT_ROLES.filter(role => role !== 'video' && p.inputs[role]).join(',') || '-',
+			formatDate(p.created_at),
+		]),
+	);
+}
+
+function printRuns(context: Context, service: WorkflowService, runs: Run[]): void {
+	if (runs.length === 0) return context.out.info('no runs');
+	const names = new Map<string, string>();
+	const nameOf = (id: string) => {
+		if (!names.has(id)) names.set(id, service.getPromptOrNull(id)?.name ?? '?');
+		return names.get(id)!;
+	};
+	context.out.table(
+		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION'],
+		runs.map(run => [
+			run.id,
+			context.out.status(run.status) + (run.stalled ? ' (stalled)' : ''),
+			truncate(nameOf(run.prompt_id), 30),
+			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
+			formatDate(run.created_at),
+			formatDuration(elapsedSeconds(run.started_at, run.completed_at)),
+		]),
+	);
+}
+
+function printPrompt({out}: Context, prompt: Prompt): void {
+	out.line(`${out.paint('bold', prompt.id)}  ${prompt.name}`);
+	out.line(`created   ${formatDate(prompt.created_at)}`);
+	out.line(`folder    ${prompt.video_dir}`);
+	out.line(`inputs    ${INPUT_ROLES.filter(role => prompt.inputs[role]).join(', ')}`);
+	out.line(`text      ${prompt.prompt_text}`);
+	out.line(`negative  ${truncate(prompt.negative_prompt, 100)}`);
+}
+
+function printRun(context: Context, run: Run, prompt: Prompt): void {
+	const {out} = context;
+	out.line(`${out.paint('bold', run.id)}  ${out.status(run.status)}${run.stalled ? ' (stalled)' : ''}`);
+	out.line(`prompt    ${prompt.id} ${prompt.name}`);
+	if (run.parent_run_id) out.line(`rerun of  ${run.parent_run_id}`);
+	out.line(`weights   ${formatWeights(run.control_weights)}`);
+	out.line(`params    ${Object.entries(run.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+	out.line(`created   ${formatDate(run.created_at)}`);
+	out.line(`duration  ${formatDuration(elapsedSeconds(run.started_at, run.completed_at))}`);
+	if (run.progress) out.line(`progress  ${run.progress.stage} ${Math.round(run.progress.fraction * 100)}% ${run.progress.message}`);
+	if (run.outputs.video) out.line(`output    ${run.outputs.video}`);
+	if (run.error_message) out.line(`error     ${out.paint('red', run.error_message)}`);
+	if (run.remote) out.line(`host      ${run.remote.host} container ${run.remote.container}`);
+}
+
+/** Up to ~80 characters around the first match, the match in bold yellow. */
+function highlight({out}: Context, text: string, query: string): string {
+	const flat = text.replaceAll(/\s+/g, ' ');
+	const at = flat.toLowerCase().indexOf(query.toLowerCase());
+	if (at < 0) return truncate(flat, 80);
+	const start = Math.max(0, at - 30);
+	const end = Math.min(flat.length, at + query.length + 40);
+	const before = (start > 0 ? '…' : '') + flat.slice(start, at);
+	const after = flat.slice(at + query.length, end) + (end < flat.length ? '…' : '');
+	return before + out.paint('bold', out.paint('yellow', flat.slice(at, at + query.length))) + after;
+}

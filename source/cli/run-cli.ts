@@ -1,0 +1,114 @@
+// Parses the command line, dispatches to a command, and turns errors into one line and an exit code.
+import meow from 'meow';
+import {UsageError, UserError} from '../domain/errors.js';
+import {Context, type Command} from './command.js';
+import {COMMANDS} from './commands/index.js';
+import {FLAGS, GLOBAL_FLAGS, kebab, type FlagName, type Flags} from './flags.js';
+import {Output} from './output.js';
+
+const FLAG_HELP: Partial<Record<FlagName, string>> = {
+	weights: 'control weights: vis=0.3,edge=0.2,depth=0.25,seg=0.25 (any subset) or 4 numbers',
+	steps: 'diffusion steps (default 35)',
+	guidance: 'guidance scale (default 7)',
+	seed: 'random seed (default 1)',
+	fps: 'output fps (default 24)',
+	sigmaMax: 'partial-noise level (default 70)',
+	blurStrength: 'vis blur: very_low|low|medium|high|very_high',
+	cannyThreshold: 'edge threshold: very_low|low|medium|high|very_high',
+	gpus: 'GPUs for this run',
+	detach: 'start and print the run id at once',
+	name: 'prompt name (default: made from the text)',
+	negative: 'negative prompt (default: from the config)',
+	status: 'only runs with this status',
+	prompt: 'only runs of this prompt',
+	limit: 'at most this many rows (default 50)',
+	yes: 'do not ask before deleting',
+	force: 'delete even while runs are active',
+	keepOutputs: 'keep the run folders on disk',
+	follow: 'keep streaming until the run ends',
+	tail: 'only the last N lines',
+	json: 'machine-readable output (shapes in the README)',
+	acceptNewHostKey: 'trust an unknown host key and remember it (like ssh accept-new)',
+};
+
+const HELP = `
+Usage
+  $ cosmos-tui                      full-screen terminal UI (when run in a terminal)
+  $ cosmos-tui <command> [args] [flags]
+
+Commands
+${COMMANDS.map(c => `  ${`${c.name} ${c.args}`.padEnd(32)}${c.summary}`).join('\n')}
+
+Global flags
+  --data-dir <dir>    data folder (env COSMOS_DATA_DIR; default ./data)
+  --config <file>     config file (env COSMOS_CONFIG; else ./cosmos.toml, ~/.config/cosmos-tui/config.toml)
+  --help, --version
+
+Run "cosmos-tui <command> --help" for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage error.
+`;
+
+function commandHelp(command: Command): string {
+	const flags = command.flags.map(f => `  ${`${kebab(f)}${FLAGS[f].type === 'string' ? ' <value>' : ''}`.padEnd(28)}${FLAG_HELP[f] ?? ''}`);
+	return `\nUsage\n  $ cosmos-tui ${command.name} ${command.args}\n\n  ${command.summary}\n\nFlags\n${flags.join('\n')}\n`;
+}
+
+export type CliIo = {env: NodeJS.ProcessEnv; cwd: string; interactive: boolean; tty: boolean};
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+	const out = Output.forProcess(io.env);
+	const cli = meow(HELP, {
+		importMeta: import.meta,
+		argv,
+		flags: FLAGS,
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		booleanDefault: undefined,
+	});
+	const flags = cli.flags as Flags;
+	if (flags.version) return print(cli.pkg.version ?? '');
+	const [name, ...args] = cli.input;
+	if (!name) {
+		if (!flags.help && io.tty) return (await import('../ui/launch.js')).launchUi();
+		return print(HELP, 0);
+	}
+	const command = COMMANDS.find(c => c.name === name);
+	if (!command) return usage(out, `unknown command "${name}" (run cosmos-tui --help)`);
+	if (flags.help) return print(commandHelp(command));
+	const context = new Context(out, flags, io.env, io.cwd, io.interactive);
+	try {
+		checkFlags(command, flags);
+		if (args.length < command.minArgs || args.length > command.maxArgs) {
+			throw new UsageError(`usage: cosmos-tui ${command.name} ${command.args}`);
+		}
+		return (await command.run(context, args)) ?? 0;
+	} catch (error) {
+		if (error instanceof UserError || isStoreError(error)) {
+			out.info(`cosmos-tui: ${(error as Error).message}`);
+			return error instanceof UserError ? error.exitCode : 1;
+		}
+		throw error;
+	} finally {
+		await context.close();
+	}
+
+	function print(text: string, code = 0): number {
+		out.line(text.replace(/^\n/, '').trimEnd());
+		return code;
+	}
+}
+
+/** A flag that this command does not take is a usage error, not silently ignored. */
+function checkFlags(command: Command, flags: Flags): void {
+	for (const [flag, value] of Object.entries(flags) as Array<[FlagName, unknown]>) {
+		if (value === undefined || GLOBAL_FLAGS.includes(flag) || command.flags.includes(flag)) continue;
+		throw new UsageError(`${kebab(flag)} does not apply to ${command.name}`);
+	}
+}
+
+const isStoreError = (error: unknown) => error instanceof Error && error.name === 'StoreError';
+
+function usage(out: Output, message: string): number {
+	out.info(`cosmos-tui: ${message}`);
+	return 2;
+}

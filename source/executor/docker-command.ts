@@ -1,0 +1,235 @@
+// Docker command lines as argv arrays, shared by the SSH and the local executor. The SSH executor
+// joins them with buildCommand (shell-quote.ts); the local one passes them to execFile. The
+// container engine command is configurable ("docker", "sudo -n docker", "podman"), so every
+// builder takes it as its first argument.
+/** Label on every container cosmos-tui starts; its value is the run id. */
+export const RUN_LABEL = 'cosmos-tui.run';
+export const CONTAINER_PREFIX = 'cosmos-tui-';
+/** `docker inspect --format` for state; parse the answer with parseInspectState. */
+export const INSPECT_STATE_FORMAT = '{{.State.Status}} {{.State.ExitCode}}';
+/** `docker ps --format` for cosmos-tui containers; parse the answer with parsePsOutput. */
+export const PS_FORMAT = '{{.Names}}|{{.State}}';
+
+const TRANSFER_SCRIPT = 'cosmos_transfer1/diffusion/inference/transfer.py';
+const WORKSPACE = '/workspace';
+const HF_CACHE_IN_CONTAINER = '/root/.cache/huggingface';
+
+/** Transfer1's offload flags (contract §1); nothing else may be passed as one. */
+export const OFFLOAD_FLAGS = [
+	'--offload_diffusion_transformer',
+	'--offload_text_encoder_model',
+	'--offload_guardrail_models',
+	'--offload_prompt_upsampler',
+] as const;
+
+/** Docker's container name rule: [a-zA-Z0-9][a-zA-Z0-9_.-]+ */
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+/** Run ids become part of a container name and a label value, so they use the name charset. */
+const RUN_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SIGNAL = /^(?:SIG)?[A-Z][A-Z0-9+-]*$|^\d{1,2}$/;
+
+export class DockerCommandError extends Error {
+	override readonly name = 'DockerCommandError';
+}
+
+/** "sudo -n docker" → ['sudo', '-n', 'docker']. */
+export function dockerPrefix(docker: string): string[] {
+	const parts = docker.trim().split(/\s+/).filter(part => part !== '');
+	if (parts.length === 0) throw new DockerCommandError('The docker command is empty');
+	return parts;
+}
+
+export function checkRunId(runId: string): string {
+	if (!RUN_ID.test(runId) || runId.length > 200) throw new DockerCommandError(`Invalid run id for a container: ${JSON.stringify(runId)}`);
+	return runId;
+}
+
+export function checkContainerName(name: string): string {
+	if (!CONTAINER_NAME.test(name) || name.length > 255) throw new DockerCommandError(`Invalid container name: ${JSON.stringify(name)}`);
+	return name;
+}
+
+/** The container name for a run: cosmos-tui-<runId>. */
+export function containerNameFor(runId: string): string {
+	return checkContainerName(`${CONTAINER_PREFIX}${checkRunId(runId)}`);
+}
+
+/** The run id back from a cosmos-tui container name, or null for other names. */
+export function runIdFromContainerName(name: string): string | null {
+	const clean = name.startsWith('/') ? name.slice(1) : name;
+	if (!clean.startsWith(CONTAINER_PREFIX)) return null;
+	const runId = clean.slice(CONTAINER_PREFIX.length);
+	return RUN_ID.test(runId) ? runId : null;
+}
+
+/** A value that follows an option must not itself look like an option. */
+function checkValue(what: string, value: string): string {
+	if (value === '' || value.startsWith('-')) throw new DockerCommandError(`${what} must be non-empty and not start with "-": ${JSON.stringify(value)}`);
+	if (value.includes('\0')) throw new DockerCommandError(`${what} contains a NUL character`);
+	return value;
+}
+
+/** A host folder for `-v host:container`: absolute (no shell expands `~` here) and without ':'. */
+function checkHostDir(what: string, dir: string): string {
+	if (!dir.startsWith('/') || dir.includes(':') || dir.includes('\0')) {
+		throw new DockerCommandError(`${what} must be an absolute path without ":": ${JSON.stringify(dir)}`);
+	}
+	return dir;
+}
+
+export type DockerRunOptions = {
+	/** "docker", "sudo -n docker", "podman": split on whitespace into the argv prefix. */
+	docker: string;
+	image: string;
+	containerName: string;
+	runId: string;
+	/** Host folder holding the Transfer1 checkout (with checkpoints/), mounted at /workspace. */
+	remoteDir: string;
+	/** Host Hugging Face cache, mounted at /root/.cache/huggingface. */
+	hfCacheDir: string;
+	numGpus: number;
+	/** Extra `docker run` options from the configuration, passed as they are. */
+	extraArgs: readonly string[];
+	/** Spec JSON path inside the container. */
+	specPath: string;
+	/** Output folder inside the container. */
+	outputDir: string;
+	/** Subset of OFFLOAD_FLAGS. */
+	offload: readonly string[];
+	env?: Record<string, string>;
+};
+
+/** `docker run -d ...` that starts Transfer1 under torchrun in a labelled, named container. */
+export function dockerRunArgs(options: DockerRunOptions): string[] {
+	const {numGpus} = options;
+	if (!Number.isInteger(numGpus) || numGpus < 1 || numGpus > 64) throw new DockerCommandError(`numGpus must be an integer from 1 to 64, got ${numGpus}`);
+	const name = checkContainerName(options.containerName);
+	const runId = checkRunId(options.runId);
+	const image = checkValue('The image', options.image);
+	if (/\s/.test(image)) throw new DockerCommandError(`The image name contains whitespace: ${JSON.stringify(image)}`);
+	const remoteDir = checkHostDir('The remote folder', options.remoteDir);
+	const hfCacheDir = checkHostDir('The Hugging Face cache folder', options.hfCacheDir);
+	const specPath = checkValue('The spec path', options.specPath);
+	const outputDir = checkValue('The output folder', options.outputDir);
+	for (const flag of options.offload) {
+		if (!(OFFLOAD_FLAGS as readonly string[]).includes(flag)) throw new DockerCommandError(`Unknown offload flag: ${JSON.stringify(flag)}`);
+	}
+	const env: string[] = [];
+	for (const [key, value] of Object.entries(options.env ?? {})) {
+		if (!ENV_NAME.test(key)) throw new DockerCommandError(`Invalid environment variable name: ${JSON.stringify(key)}`);
+		if (value.includes('\0')) throw new DockerCommandError(`Environment variable ${key} contains a NUL character`);
+		env.push('-e', `${key}=${value}`);
+	}
+	for (const arg of options.extraArgs) {
+		if (arg.includes('\0')) throw new DockerCommandError('An extra docker argument contains a NUL character');
+	}
+
+	return [
+		...dockerPrefix(options.docker),
+		'run',
+		'-d',
+		'--name',
+		name,
+		'--label',
+		`${RUN_LABEL}=${runId}`,
+		'--gpus',
+		'all',
+		'--ipc=host',
+		'-e',
+		'PYTHONUNBUFFERED=1',
+		'-e',
+		`PYTHONPATH=${WORKSPACE}`,
+		...env,
+		'-v',
+		`${remoteDir}:${WORKSPACE}`,
+		'-v',
+		`${hfCacheDir}:${HF_CACHE_IN_CONTAINER}`,
+		'-w',
+		WORKSPACE,
+		...options.extraArgs,
+		image,
+		'torchrun',
+		`--nproc_per_node=${numGpus}`,
+		'--nnodes=1',
+		'--node_rank=0',
+		TRANSFER_SCRIPT,
+		'--checkpoint_dir',
+		`${WORKSPACE}/checkpoints`,
+		'--controlnet_specs',
+		specPath,
+		'--video_save_folder',
+		outputDir,
+		'--num_gpus',
+		String(numGpus),
+		...options.offload,
+	];
+}
+
+/** `docker logs [-f] [--tail N] <name>`: the container's stdout and stderr. */
+export function dockerLogsArgs(docker: string, containerName: string, options: {follow?: boolean; tail?: number} = {}): string[] {
+	const args = [...dockerPrefix(docker), 'logs'];
+	if (options.follow ?? true) args.push('-f');
+	if (options.tail !== undefined) {
+		if (!Number.isInteger(options.tail) || options.tail < 0) throw new DockerCommandError(`tail must be a non-negative integer, got ${options.tail}`);
+		args.push('--tail', String(options.tail));
+	}
+	args.push(checkContainerName(containerName));
+	return args;
+}
+
+/** `docker wait <name>`: blocks until the container exits, then prints its exit code. */
+export function dockerWaitArgs(docker: string, containerName: string): string[] {
+	return [...dockerPrefix(docker), 'wait', checkContainerName(containerName)];
+}
+
+/** `docker inspect --format <format> <name>`. */
+export function dockerInspectArgs(docker: string, containerName: string, format: string = INSPECT_STATE_FORMAT): string[] {
+	return [...dockerPrefix(docker), 'inspect', '--format', checkValue('The inspect format', format), checkContainerName(containerName)];
+}
+
+/** `docker kill --signal <signal> <name>`. */
+export function dockerKillArgs(docker: string, containerName: string, signal = 'KILL'): string[] {
+	if (!SIGNAL.test(signal)) throw new DockerCommandError(`Invalid signal: ${JSON.stringify(signal)}`);
+	return [...dockerPrefix(docker), 'kill', '--signal', signal, checkContainerName(containerName)];
+}
+
+/** `docker rm -f <name>`. */
+export function dockerRmArgs(docker: string, containerName: string): string[] {
+	return [...dockerPrefix(docker), 'rm', '-f', checkContainerName(containerName)];
+}
+
+/** `docker ps -a` limited to cosmos-tui containers, one `name|state` per line. */
+export function dockerPsArgs(docker: string): string[] {
+	return [...dockerPrefix(docker), 'ps', '-a', '--filter', `label=${RUN_LABEL}`, '--format', PS_FORMAT];
+}
+
+export type ContainerState = {status: string; exitCode: number};
+
+/** Parse the output of dockerInspectArgs with INSPECT_STATE_FORMAT ("exited 137"). */
+export function parseInspectState(output: string): ContainerState | null {
+	const match = /^\s*([a-z]+)\s+(-?\d+)\s*$/.exec(output);
+	if (!match) return null;
+	return {status: match[1]!, exitCode: Number(match[2])};
+}
+
+/** Parse the output of dockerPsArgs into the containers of HostStatus. */
+export function parsePsOutput(output: string): Array<{runId: string; name: string; state: string}> {
+	const containers: Array<{runId: string; name: string; state: string}> = [];
+	for (const line of output.split('\n')) {
+		const [name, state] = line.trim().split('|');
+		if (!name || state === undefined) continue;
+		const runId = runIdFromContainerName(name);
+		if (runId !== null) containers.push({runId, name, state: normalizeState(state)});
+	}
+	return containers;
+}
+
+/**
+ * Docker's `{{.State}}` is a word ("running", "exited"); podman 4 prints its status text there
+ * ("Up 5 minutes", "Exited (137) 2 seconds ago", "Created"). Both become docker's word.
+ */
+export function normalizeState(state: string): string {
+	const word = state.trim().split(/[\s(]/, 1)[0]!.toLowerCase();
+	return word === 'up' ? 'running' : word;
+}

@@ -1,0 +1,60 @@
+// Pure formatting of dates, durations, sizes and statuses, shared by the command line and the UI.
+import type {RunStatus} from '../domain/model.js';
+
+/** "2026-11-24 13:05" in local time. */
+export function formatDate(iso: string | null): string {
+	if (!iso) return '-';
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return '-';
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "45s", "3m07s", "2h05m". */
+export function formatDuration(seconds: number | null | undefined): string {
+	if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '-';
+	const s = Math.round(seconds);
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+	return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Seconds between two ISO times (or until now while running). */
+export function elapsedSeconds(startIso: string | null, endIso: string | null, now = Date.now()): number | null {
+	if (!startIso) return null;
+	const end = endIso ? Date.parse(endIso) : now;
+	return Math.max(0, (end - Date.parse(startIso)) / 1000);
+}
+
+export type ColorName = 'yellow' | 'cyan' | 'green' | 'red' | 'gray';
+
+export const STATUS_COLORS: Record<RunStatus, ColorName> = {
+	pending: 'yellow',
+	running: 'cyan',
+	success: 'green',
+	failed: 'red',
+	cancelled: 'gray',
+};
+
+export function formatWeights(weights: Readonly<Record<string, number>>): string {
+	return Object.entries(weights)
+		.map(([name, value]) => `${name}=${value}`)
+		.join(' ');
+}
+
+/** Cuts to `width` characters with an ellipsis. */
+export function truncate(text: string, width: number): string {
+	const flat = text.replaceAll(/\s+/g, ' ');
+	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
+}

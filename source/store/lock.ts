@@ -1,0 +1,128 @@
+// The cross-process write lock, in <store>/lock/. One O_EXCL "lock" file plus "remove it if its pid
+// is dead" has a race nobody can fix with plain files: two processes both see the dead holder, one
+// removes the stale file and takes the lock, then the other removes the *new* file. So this is
+// Lamport's bakery algorithm over files instead. Every file has a unique name, holds nothing, and
+// is removed only by its owner or by someone who saw the owner's pid dead, so removal is never
+// conditional and kill -9 cannot wedge the store.
+//   c.<pid>.<nonce>        "choosing": present while a process picks its ticket
+//   t.<n>.<pid>.<nonce>    ticket n; the lowest (n, pid.nonce) among live processes holds the lock
+// Assumes every user of the store shares one pid namespace (one machine, no separate containers).
+import fs from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {StoreError, describeError, errorCode} from './errors.js';
+
+export type Release = () => void;
+
+type Ticket = {readonly number: number; readonly owner: string};
+
+export async function acquireLock(lockDir: string, timeoutMs: number): Promise<Release> {
+	const owner = `${process.pid}.${randomBytes(6).toString('hex')}`;
+	const choosing = path.join(lockDir, `c.${owner}`);
+	let ticketFile: string;
+	let mine: Ticket;
+	try {
+		fs.mkdirSync(lockDir, {recursive: true});
+		touch(choosing);
+		try {
+			mine = {number: 1 + Math.max(0, ...tickets(fs.readdirSync(lockDir)).map(ticket => ticket.number)), owner};
+			ticketFile = path.join(lockDir, `t.${mine.number}.${owner}`);
+			touch(ticketFile);
+		} finally {
+			fs.rmSync(choosing, {force: true});
+		}
+	} catch (error) {
+		throw new StoreError(`store folder ${path.dirname(lockDir)} is not writable: ${describeError(error)}`, {cause: error});
+	}
+
+	const release = () => fs.rmSync(ticketFile, {force: true});
+	const deadline = Date.now() + timeoutMs;
+	for (let wait = 0; ; wait = Math.min(wait + 1, 10)) {
+		let holder: string | undefined;
+		try {
+			holder = blocker(lockDir, mine);
+		} catch (error) {
+			release();
+			throw new StoreError(`cannot read store lock folder ${lockDir}: ${describeError(error)}`, {cause: error});
+		}
+
+		if (holder === undefined) {
+			return release;
+		}
+
+		if (Date.now() > deadline) {
+			release();
+			throw new StoreError(
+				`store ${path.dirname(lockDir)} is still locked by process ${holder.split('.')[0]} after ${Math.round(timeoutMs / 1000)} s`,
+			);
+		}
+
+		await sleep(wait);
+	}
+}
+
+/** The owner of a live choosing file or of a live lower ticket, if any; removes those of dead processes. */
+function blocker(lockDir: string, mine: Ticket): string | undefined {
+	// Two listings: all "choosing" must be seen gone before tickets are compared (the bakery's order).
+	for (const name of fs.readdirSync(lockDir)) {
+		const owner = name.startsWith('c.') ? name.slice(2) : undefined;
+		if (owner !== undefined && owner !== mine.owner) {
+			if (alive(owner)) {
+				return owner;
+			}
+
+			fs.rmSync(path.join(lockDir, name), {force: true});
+		}
+	}
+
+	for (const ticket of tickets(fs.readdirSync(lockDir))) {
+		const before = ticket.number < mine.number || (ticket.number === mine.number && ticket.owner < mine.owner);
+		if (ticket.owner !== mine.owner && before) {
+			if (alive(ticket.owner)) {
+				return ticket.owner;
+			}
+
+			fs.rmSync(path.join(lockDir, `t.${ticket.number}.${ticket.owner}`), {force: true});
+		}
+	}
+
+	return undefined;
+}
+
+function tickets(names: string[]): Ticket[] {
+	const found: Ticket[] = [];
+	for (const name of names) {
+		const match = /^t\.(\d+)\.(\d+\.[\da-f]+)$/.exec(name);
+		if (match) {
+			found.push({number: Number(match[1]), owner: match[2]!});
+		}
+	}
+
+	return found;
+}
+
+function touch(file: string): void {
+	fs.closeSync(fs.openSync(file, 'wx'));
+}
+
+/** Whether the process that owns a lock file still runs (a zombie, killed but not yet reaped, does not). */
+function alive(owner: string): boolean {
+	const pid = Number(owner.split('.')[0]);
+	if (pid === process.pid) {
+		return true;
+	}
+
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		return errorCode(error) === 'EPERM';
+	}
+
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return true;
+	}
+}

@@ -1,0 +1,103 @@
+// Schema versions. snapshot.json carries schema_version; MIGRATIONS[n] turns a version-n document
+// into version n+1. openStore applies them (under the lock) and writes the result as a new
+// generation; a file newer than this code is refused rather than rewritten.
+import {StoreError} from './errors.js';
+import {documentProblem, isPlainObject} from './operations.js';
+import {TABLE_NAMES, type StoreDocument} from './types.js';
+
+type Migration = (document: Record<string, unknown>) => Record<string, unknown>;
+
+export const MIGRATIONS: readonly Migration[] = [
+	// 0 → 1. Version 0 is what a plain lowdb JSONFile held: {prompts: [...], runs: [...]}, no version,
+	// and runs from before the stall watchdog and failure kinds.
+	document => ({
+		schema_version: 1,
+		generation: 1,
+		tables: {
+			prompts: listOrEmpty(document.prompts),
+			runs: listOrEmpty(document.runs).map(run =>
+				isPlainObject(run) ? {stalled: false, failure_kind: null, metrics: {}, ...run} : run,
+			),
+		},
+	}),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function listOrEmpty(value: unknown): unknown[] {
+	return Array.isArray(value) ? value : [];
+}
+
+/** The document's schema_version (0 if it has none). Throws StoreError if it is newer than this code. */
+export function versionOf(value: unknown, file: string): number {
+	if (!isPlainObject(value)) {
+		throw invalid(file, 'the top level is not an object');
+	}
+
+	const version = value.schema_version ?? 0;
+	if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0) {
+		throw invalid(file, 'schema_version is not a whole number');
+	}
+
+	if (version > SCHEMA_VERSION) {
+		throw new StoreError(
+			`store file ${file} has schema_version ${version}, newer than the ${SCHEMA_VERSION} this cosmos-tui understands; upgrade cosmos-tui`,
+		);
+	}
+
+	return version;
+}
+
+/** Brings a document of any known version up to SCHEMA_VERSION (in memory). */
+export function migrate(value: unknown, file: string): Record<string, unknown> {
+	let document = value as Record<string, unknown>;
+	for (let version = versionOf(value, file); version < SCHEMA_VERSION; version++) {
+		document = MIGRATIONS[version]!(document);
+	}
+
+	return document;
+}
+
+/** Checks the shape of a current-version document (not every field of every record: that is the domain's job). */
+export function validateDocument(value: unknown, file: string): StoreDocument {
+	const version = versionOf(value, file);
+	if (version !== SCHEMA_VERSION) {
+		throw new StoreError(`store file ${file} has schema_version ${version}; open it with openStore to migrate it`);
+	}
+
+	const document = value as Record<string, unknown>;
+	if (typeof document.generation !== 'number' || !Number.isSafeInteger(document.generation) || document.generation < 1) {
+		throw invalid(file, 'generation is not a positive whole number');
+	}
+
+	const {tables} = document;
+	if (!isPlainObject(tables)) {
+		throw invalid(file, 'tables is missing');
+	}
+
+	for (const name of Object.keys(tables)) {
+		if (!(TABLE_NAMES as readonly string[]).includes(name)) {
+			throw invalid(file, `unknown table ${JSON.stringify(name)}`);
+		}
+	}
+
+	for (const name of TABLE_NAMES) {
+		const rows = tables[name];
+		if (!Array.isArray(rows)) {
+			throw invalid(file, `tables.${name} is not a list`);
+		}
+
+		for (const [index, row] of rows.entries()) {
+			const problem = documentProblem(row);
+			if (problem !== undefined) {
+				throw invalid(file, `${name}[${index}] ${problem}`);
+			}
+		}
+	}
+
+	return document as StoreDocument;
+}
+
+export function invalid(file: string, problem: string): StoreError {
+	return new StoreError(`store file ${file} is invalid: ${problem}; fix or move it away`);
+}

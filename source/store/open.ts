@@ -1,0 +1,119 @@
+// What openStore does before loading, under the lock: check the folder can be written, create the
+// first snapshot, or migrate an older schema (keeping a .bak of the old file). It never rewrites a
+// file it could not read: those errors propagate as StoreError and the file is left as it is.
+import fs from 'node:fs';
+import path from 'node:path';
+import {Low} from 'lowdb';
+import {StoreError, describeError, errorCode} from './errors.js';
+import {journalPath, readJournal} from './journal.js';
+import {acquireLock} from './lock.js';
+import {SCHEMA_VERSION, migrate, validateDocument, versionOf} from './migrations.js';
+import {applyOperation, isPlainObject} from './operations.js';
+import {type StorePaths, buildTables} from './replica.js';
+import {SnapshotFile} from './snapshot-file.js';
+import type {Doc} from './table.js';
+import type {StoreDocument} from './types.js';
+
+export async function initialise(paths: StorePaths, lockTimeoutMs: number): Promise<void> {
+	createFolder(paths.dir);
+	const release = await acquireLock(paths.lockDir, lockTimeoutMs);
+	try {
+		probeWritable(paths.dir);
+		const snapshot = new SnapshotFile(paths.snapshot);
+		if (snapshot.readHeader()?.header.schema_version === SCHEMA_VERSION) {
+			return;
+		}
+
+		const loaded = snapshot.load();
+		if (loaded === undefined) {
+			const orphan = fs.readdirSync(paths.dir).find(name => /^journal\.\d+\.jsonl$/.test(name));
+			if (orphan !== undefined) {
+				throw new StoreError(
+					`store file ${paths.snapshot} is missing but ${path.join(paths.dir, orphan)} exists; restore the snapshot or move the folder away`,
+				);
+			}
+
+			const empty: StoreDocument = {schema_version: SCHEMA_VERSION, generation: 1, tables: {prompts: [], runs: []}};
+			await new Low(snapshot, empty).write();
+			return;
+		}
+
+		const version = versionOf(loaded.value, paths.snapshot);
+		if (version < SCHEMA_VERSION) {
+			await upgrade(paths, snapshot, loaded.value as Record<string, unknown>, version);
+		}
+	} finally {
+		release();
+	}
+}
+
+async function upgrade(paths: StorePaths, snapshot: SnapshotFile, old: Record<string, unknown>, version: number): Promise<void> {
+	const generation = typeof old.generation === 'number' ? old.generation : 0;
+	let document = old;
+	if (version >= 1) {
+		// From version 1 on, a journal may continue the snapshot, in the old version's shape: fold it in first.
+		const tables = isPlainObject(old.tables) ? (old.tables as Record<string, Doc[]>) : {};
+		const set = buildTables(tables, paths.snapshot);
+		const file = journalPath(paths.dir, generation);
+		for (const entry of readJournal(file, 0, 1).entries) {
+			for (const operation of entry.operations) {
+				applyOperation(set, operation);
+			}
+		}
+
+		document = {...old, tables: {prompts: set.prompts.ordered(), runs: set.runs.ordered()}};
+	}
+
+	const migrated: Record<string, unknown> = {...migrate(document, paths.snapshot), generation: generation + 1};
+	delete migrated.base;
+	const valid = validateDocument(migrated, paths.snapshot);
+	buildTables(valid.tables as unknown as Record<string, Doc[]>, paths.snapshot);
+	try {
+		fs.copyFileSync(paths.snapshot, `${paths.snapshot}.v${version}.bak`, fs.constants.COPYFILE_EXCL);
+	} catch (error) {
+		if (errorCode(error) !== 'EEXIST') {
+			throw new StoreError(`cannot back up ${paths.snapshot} before migrating it: ${describeError(error)}`, {cause: error});
+		}
+	}
+
+	await new Low(snapshot, valid).write();
+}
+
+function createFolder(dir: string): void {
+	try {
+		fs.mkdirSync(dir, {recursive: true});
+		if (fs.statSync(dir).isDirectory()) {
+			return;
+		}
+	} catch (error) {
+		const file = firstNonFolder(dir);
+		const problem = file === undefined ? describeError(error) : `${file} is a file, not a folder`;
+		throw new StoreError(`cannot create store folder ${dir}: ${problem}`, {cause: error});
+	}
+
+	throw new StoreError(`cannot create store folder ${dir}: it is a file, not a folder`);
+}
+
+/** The closest existing ancestor of dir (or dir itself) that is not a folder. */
+function firstNonFolder(dir: string): string | undefined {
+	for (let current = dir; ; current = path.dirname(current)) {
+		const stats = fs.statSync(current, {throwIfNoEntry: false});
+		if (stats !== undefined) {
+			return stats.isDirectory() ? undefined : current;
+		}
+
+		if (path.dirname(current) === current) {
+			return undefined;
+		}
+	}
+}
+
+function probeWritable(dir: string): void {
+	const probe = path.join(dir, `write-test.${process.pid}.tmp`);
+	try {
+		fs.writeFileSync(probe, '');
+		fs.rmSync(probe);
+	} catch (error) {
+		throw new StoreError(`store folder ${dir} is not writable: ${describeError(error)}`, {cause: error});
+	}
+}

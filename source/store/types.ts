@@ -1,0 +1,87 @@
+// The store's public types. The service layer codes against these, not against the file format.
+import type {Prompt, Run} from '../domain/model.js';
+import type {Query} from './query.js';
+
+export type Tables = {prompts: Prompt; runs: Run};
+export type TableName = keyof Tables;
+export const TABLE_NAMES: readonly TableName[] = ['prompts', 'runs'];
+
+/** Fields with an equality index (and written right after id and created_at in snapshot lines). */
+export const INDEXED_FIELDS: Record<TableName, readonly string[]> = {
+	prompts: ['name'],
+	runs: ['prompt_id', 'status', 'parent_run_id'],
+};
+
+export type Change = {table: TableName; id: string; op: 'insert' | 'update' | 'delete'; external: boolean};
+
+export interface Transaction {
+	get<T extends TableName>(table: T, id: string): Tables[T] | undefined;
+	select<T extends TableName>(table: T): Query<Tables[T]>;
+	/** Throws StoreError on a duplicate id. A transaction may insert many documents (bulk loads). */
+	insert<T extends TableName>(table: T, doc: Tables[T]): void;
+	/** Shallow merge: top-level fields of patch replace the stored ones. Throws StoreError if the id is missing. */
+	update<T extends TableName>(table: T, id: string, patch: Partial<Tables[T]>): Tables[T];
+	/** Removing a missing id does nothing (like SQL DELETE). */
+	remove<T extends TableName>(table: T, id: string): void;
+}
+
+export interface Store {
+	/** The store folder (<dataDir>/store). */
+	readonly path: string;
+	select<T extends TableName>(table: T): Query<Tables[T]>;
+	get<T extends TableName>(table: T, id: string): Tables[T] | undefined;
+	/**
+	 * Serialised across processes: fn runs on the freshest data; if fn throws, nothing is written.
+	 * fn must be synchronous (it runs while the cross-process lock is held).
+	 * Resolves after the transaction is durable.
+	 */
+	write<R>(fn: (tx: Transaction) => R): Promise<R>;
+	/** Called after any change, by this process or (on the next read/refresh, or via fs.watch) by another. */
+	subscribe(listener: (change: Change) => void): () => void;
+	/** Catch up with other processes' writes now. */
+	refresh(): void;
+	/** Counters for diagnostics and tests. */
+	info(): StoreInfo;
+	/** Waits for queued writes and compaction, then stops watching. Later calls throw StoreError. */
+	close(): Promise<void>;
+}
+
+export type StoreInfo = {
+	schemaVersion: number;
+	generation: number;
+	journalBytes: number;
+	journalEntries: number;
+	/** How many times the snapshot was loaded (open included). */
+	snapshotLoads: number;
+	/** Whether every document of the last load has been parsed (see StoreOptions.warmUp). */
+	warm: boolean;
+	/** The last compaction failure, if any; the journal keeps growing until one succeeds. */
+	lastCompactionError: string | undefined;
+};
+
+export type StoreOptions = {
+	/** Compact when the journal holds this many transactions. Default 2000. */
+	compactAfterEntries?: number;
+	/** Compact when the journal grows past this many bytes. Default 4 MiB. */
+	compactAfterBytes?: number;
+	/** Give up waiting for another process's lock after this long. Default 30 s. */
+	lockTimeoutMs?: number;
+	/** Watch the folder so subscribers hear of other processes' writes without reading. Default true. */
+	watch?: boolean;
+	/**
+	 * Open reads documents lazily when the snapshot's checksum holds; with warmUp the rest are parsed
+	 * in the background (slices of ~4 ms) so later reads never wait for it. Default true; turn it off
+	 * to save memory in short-lived processes that read little.
+	 */
+	warmUp?: boolean;
+};
+
+/** What snapshot.json holds (and lowdb's Low<StoreDocument>.data). */
+export type StoreDocument = {
+	schema_version: number;
+	/** Bumped by each compaction; names the journal file that continues this snapshot. */
+	generation: number;
+	/** The snapshot equals snapshot `generation` plus the first journal_bytes of its journal (lets readers skip a reload). */
+	base?: {generation: number; journal_bytes: number};
+	tables: {[T in TableName]: Array<Tables[T]>};
+};

@@ -1,0 +1,23 @@
+// Starts the full-screen UI. (A placeholder screen until the TUI lands.)
+import React from 'react';
+import {Box, Text, render, useApp, useInput} from 'ink';
+
+function Placeholder() {
+	const {exit} = useApp();
+	useInput(input => {
+		if (input === 'q') exit();
+	});
+	return (
+		<Box flexDirection="column" padding={1}>
+			<Text bold>cosmos-tui</Text>
+			<Text>The full-screen session is on its way. Meanwhile: cosmos-tui --help</Text>
+			<Text dimColor>q quits</Text>
+		</Box>
+	);
+}
+
+export async function launchUi(): Promise<number> {
+	const app = render(<Placeholder />);
+	await app.waitUntilExit();
+	return 0;
+}
