@@ -2,10 +2,12 @@
 // design (scalar columns + JSON columns, indexes on created_at and prompt_id, WAL, synchronous=FULL),
 // at 1k, 10k and 50k runs (10 runs per prompt). Prints a markdown table of medians.
 // Run: npm run bench:store
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {randomBytes} from 'node:crypto';
+import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import {DEFAULT_NEGATIVE_PROMPT, type Prompt, type Run, RUN_STATUSES, STAGES, type FailureKind} from '../source/domain/model.js';
 import {type Store, openStore} from '../source/store/index.js';
@@ -208,8 +210,9 @@ async function benchSize(size: number, rows: Row[]): Promise<void> {
 
 		const add = (operation: string, ours: number, sqlite: number) => rows.push({size, operation, ours, sqlite});
 
+		add('open (fresh process)', median(await openInChildren(dir, 'store')), median(await openInChildren(sqliteFile, 'sqlite')));
 		add(
-			'open',
+			'open again (same process)',
 			await time(OPENS, async () => (await openStore(dir)).close()),
 			await time(OPENS, () => {
 				const db = openSqlite(sqliteFile);
@@ -255,6 +258,15 @@ async function benchSize(size: number, rows: Row[]): Promise<void> {
 
 		check(ourPrompt(5).runs.map(run => run.id), sqlPrompt(5).runs.map(run => run.id), 'prompt with runs');
 		add('one prompt with its runs', await time(READS, ourPrompt), await time(READS, sqlPrompt));
+		// The same right after open, before the background parse: each prompt's documents are parsed on first touch.
+		const cold = await openStore(dir, {warmUp: false});
+		const coldPrompt = (i: number) => {
+			const id = promptIds[(i * 7919 + 1) % promptIds.length]!;
+			return {prompt: cold.get('prompts', id), runs: cold.select('runs').where('prompt_id', '=', id).orderBy('created_at', 'desc').all()};
+		};
+
+		add('one prompt with its runs, before warm-up (not a target)', await time(READS, coldPrompt), await time(READS, i => sqlPrompt(i + 1)));
+		await cold.close();
 
 		const at = new Date().toISOString();
 		add(
@@ -287,10 +299,42 @@ async function forceCompaction(dir: string): Promise<number> {
 	return performance.now() - start;
 }
 
+/** Times open in fresh processes (how the app opens the store: once, at start), OPENS times. */
+async function openInChildren(target: string, engine: 'store' | 'sqlite'): Promise<number[]> {
+	const times: number[] = [];
+	for (let i = 0; i < OPENS; i++) {
+		const output = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--open', engine, target], {encoding: 'utf8'});
+		times.push(Number(output.trim()));
+	}
+
+	return times;
+}
+
+/** Child mode: open once, print the milliseconds it took. */
+async function openOnce(engine: string, target: string): Promise<void> {
+	const start = performance.now();
+	if (engine === 'store') {
+		const store = await openStore(target);
+		const opened = performance.now() - start;
+		await store.close();
+		console.log(opened);
+	} else {
+		const db = openSqlite(target);
+		db.prepare('SELECT count(*) FROM runs').get();
+		console.log(performance.now() - start);
+		db.close();
+	}
+}
+
 function check(ours: string[], sqlite: string[], what: string): void {
 	if (JSON.stringify(ours) !== JSON.stringify(sqlite)) {
 		throw new Error(`${what}: this store and SQLite disagree (${ours.length} vs ${sqlite.length} rows)`);
 	}
+}
+
+if (process.argv[2] === '--open') {
+	await openOnce(process.argv[3]!, process.argv[4]!);
+	process.exit(0);
 }
 
 const rows: Row[] = [];
@@ -308,9 +352,10 @@ for (const row of rows) {
 const at50k = rows.filter(row => row.size === 50_000);
 const find = (prefix: string) => at50k.find(row => row.operation.startsWith(prefix))!;
 const targets = [
-	{what: 'open ≤ 500 ms', ok: find('open').ours <= 500},
-	...['newest', 'search', 'one prompt'].map(prefix => {
-		const row = find(prefix);
+	{what: 'open ≤ 500 ms (fresh process)', ok: find('open (fresh').ours <= 500},
+	{what: 'open ≤ 500 ms (again, in the bench process)', ok: find('open again').ours <= 500},
+	...['newest', 'search', 'one prompt with its runs'].map(prefix => {
+		const row = at50k.find(candidate => candidate.operation === prefix) ?? find(prefix);
 		return {what: `${row.operation} ≤ 5 ms and no slower than SQLite`, ok: row.ours <= 5 && row.ours <= row.sqlite};
 	}),
 	{what: 'durable status update ≤ 15 ms median', ok: find('durable').ours <= 15},

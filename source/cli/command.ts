@@ -4,7 +4,7 @@ import {createInterface} from 'node:readline/promises';
 import {loadConfig, type LoadedConfig} from '../config/load-config.js';
 import {createExecutor} from '../executor/create-executor.js';
 import {WorkflowService} from '../service/workflow-service.js';
-import {openStore} from '../store/index.js';
+import {openStore, type Store} from '../store/index.js';
 import type {FlagName, Flags} from './flags.js';
 import type {Output} from './output.js';
 
@@ -22,6 +22,7 @@ export type Command = {
 export class Context {
 	private loaded: LoadedConfig | null = null;
 	private servicePromise: Promise<WorkflowService> | null = null;
+	private store: Store | null = null;
 
 	constructor(
 		readonly out: Output,
@@ -29,6 +30,8 @@ export class Context {
 		readonly env: NodeJS.ProcessEnv,
 		readonly cwd: string,
 		readonly interactive: boolean,
+		/** The full-screen UI, as opposed to a one-shot command. */
+		readonly longLived = false,
 	) {}
 
 	get config(): LoadedConfig {
@@ -44,7 +47,9 @@ export class Context {
 	service(): Promise<WorkflowService> {
 		this.servicePromise ??= (async () => {
 			const {config} = this.config;
-			const store = await openStore(this.dataDir);
+			// Warming the indexes in the background only pays off for the long-lived UI.
+			const store = await openStore(this.dataDir, {warmUp: this.longLived});
+			this.store = store;
 			return new WorkflowService({
 				store,
 				config,
@@ -61,6 +66,7 @@ export class Context {
 		if (!this.servicePromise) return;
 		const service = await this.servicePromise.catch(() => null);
 		await service?.close();
+		await this.store?.close();
 	}
 
 	/** Asks y/N on the terminal; No unless the user types y or yes. */

@@ -68,14 +68,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 	const flags = cli.flags as Flags;
 	if (flags.version) return print(cli.pkg.version ?? '');
 	const [name, ...args] = cli.input;
-	if (!name) {
-		if (!flags.help && io.tty) return (await import('../ui/launch.js')).launchUi();
-		return print(HELP, 0);
-	}
-	const command = COMMANDS.find(c => c.name === name);
+	if (!name && (flags.help || !io.tty)) return print(HELP, 0);
+	const command = name === undefined ? UI_COMMAND : COMMANDS.find(c => c.name === name);
 	if (!command) return usage(out, `unknown command "${name}" (run cosmos-tui --help)`);
 	if (flags.help) return print(commandHelp(command));
-	const context = new Context(out, flags, io.env, io.cwd, io.interactive);
+	const context = new Context(out, flags, io.env, io.cwd, io.interactive, command === UI_COMMAND);
 	try {
 		checkFlags(command, flags);
 		if (args.length < command.minArgs || args.length > command.maxArgs) {
@@ -105,6 +102,21 @@ function checkFlags(command: Command, flags: Flags): void {
 		throw new UsageError(`${kebab(flag)} does not apply to ${command.name}`);
 	}
 }
+
+/** No command in a terminal: the full-screen UI (loaded only then, to keep commands fast). */
+const UI_COMMAND: Command = {
+	name: '',
+	args: '',
+	summary: 'full-screen UI',
+	flags: ['acceptNewHostKey'],
+	minArgs: 0,
+	maxArgs: 0,
+	async run(context) {
+		const service = await context.service();
+		const {launchUi} = await import('../ui/launch.js');
+		return launchUi({service, hostLabel: context.config.config.remote.host || 'no GPU host configured'});
+	},
+};
 
 const isStoreError = (error: unknown) => error instanceof Error && error.name === 'StoreError';
 

@@ -19,6 +19,14 @@ import {scanInputFolder} from './inputs.js';
 import {RunExecution} from './run-execution.js';
 import {RunFiles} from './run-files.js';
 import {Deletion} from './deletion.js';
+import {tailLines} from './log-tail.js';
+
+export type HostReport = HostStatus & {
+	/** Runs the store believes are running, with no container on the host. */
+	runsWithoutContainer: string[];
+	/** cosmos-tui containers on the host that no run in the store owns. */
+	containersWithoutRun: HostStatus['containers'];
+};
 
 export type ServiceOptions = {
 	store: Store;
@@ -284,8 +292,34 @@ export class WorkflowService {
 		return this.execution.kill(this.getRun(id));
 	}
 
-	hostStatus(): Promise<HostStatus> {
-		return this.execution.hostStatus();
+	/** The host's status, compared with what the store believes. */
+	async hostReport(): Promise<HostReport> {
+		const status = await this.execution.hostStatus();
+		const onHost = new Set(status.containers.map(container => container.runId));
+		const runsWithoutContainer = status.connected && status.docker.ok
+			? this.activeRuns().filter(run => run.status === 'running' && run.remote && !onHost.has(run.id)).map(run => run.id)
+			: [];
+		const containersWithoutRun = status.containers.filter(container => !this.store.get('runs', container.runId));
+		return {...status, runsWithoutContainer, containersWithoutRun};
+	}
+
+	/**
+	 * Streams a run's log until it ends: as its follower, or, when another process follows it,
+	 * by tailing the log that process writes. `fromLine` lines are already shown.
+	 */
+	async streamRun(id: string, fromLine: number, options: {signal?: AbortSignal} = {}): Promise<Run> {
+		try {
+			return await this.followRun(id, options);
+		} catch (error) {
+			if (!(error instanceof ConflictError) || !/being followed by process/.test(error.message)) throw error;
+		}
+		const isOver = () => {
+			this.store.refresh();
+			const run = this.store.get('runs', id);
+			return !run || (run.status !== 'running' && run.status !== 'pending');
+		};
+		await tailLines(this.files.logPath(id), fromLine, line => this.events.emit('log', {runId: id, line}), isOver, options.signal);
+		return this.getRun(id);
 	}
 
 	readLogTail(id: string, lines: number): Promise<string[]> {

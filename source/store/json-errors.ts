@@ -6,7 +6,7 @@ export function describeJsonError(error: unknown, text: string): string {
 	const message = error instanceof Error ? error.message : String(error);
 	// Drop V8's quote of the source ('Unexpected token 'x', "{...}" is not valid JSON') and its position.
 	const short = message
-		.replace(/, ".*" is not valid JSON$/s, '')
+		.replace(/, .*is not valid JSON$/s, '')
 		.replace(/ (?:in JSON )?at position \d+.*$/s, '');
 	const match = /at position (\d+)/.exec(message);
 	const offset = match ? Number(match[1]) : findSyntaxError(text);

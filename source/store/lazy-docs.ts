@@ -42,20 +42,27 @@ export function inLineOrder(doc: Doc, table: TableName): Doc {
 	return Object.assign(head, doc) as Doc;
 }
 
-const labelCache = new Map<TableName, string[]>();
+type LinePrefix = {fields: string[]; labels: string[]};
+const prefixes = new Map<TableName, LinePrefix>();
+
+function prefixOf(table: TableName): LinePrefix {
+	let prefix = prefixes.get(table);
+	if (prefix === undefined) {
+		const fields = ['id', 'created_at', ...INDEXED_FIELDS[table]];
+		prefix = {fields, labels: fields.map((field, index) => `${index === 0 ? '{' : ','}${JSON.stringify(field)}:`)};
+		prefixes.set(table, prefix);
+	}
+
+	return prefix;
+}
 
 /** A stub with the leading fields of a snapshot line, or undefined if the line does not start as expected. */
 export function stubFromLine(line: string, table: TableName): Doc | undefined {
-	const fields = ['id', 'created_at', ...INDEXED_FIELDS[table]];
-	let labels = labelCache.get(table);
-	if (labels === undefined) {
-		labels = fields.map((field, index) => `${index === 0 ? '{' : ','}${JSON.stringify(field)}:`);
-		labelCache.set(table, labels);
-	}
-
+	const {fields, labels} = prefixOf(table);
 	const stub: Record<string, unknown> = {};
 	let position = 0;
-	for (const [index, label] of labels.entries()) {
+	for (let index = 0; index < labels.length; index++) {
+		const label = labels[index]!;
 		if (!line.startsWith(label, position)) {
 			return undefined;
 		}
@@ -66,8 +73,7 @@ export function stubFromLine(line: string, table: TableName): Doc | undefined {
 			return undefined;
 		}
 
-		const raw = line.slice(position, end);
-		stub[fields[index]!] = raw.startsWith('"') && !raw.includes('\\') ? raw.slice(1, -1) : JSON.parse(raw);
+		stub[fields[index]!] = scalarValue(line, position, end);
 		position = end;
 	}
 
@@ -77,6 +83,32 @@ export function stubFromLine(line: string, table: TableName): Doc | undefined {
 
 	pendingLines.set(stub, line);
 	return stub as Doc;
+}
+
+function scalarValue(line: string, start: number, end: number): unknown {
+	switch (line.charCodeAt(start)) {
+		case 0x22: {
+			// A string: slice it unless it has escapes.
+			const raw = line.slice(start + 1, end - 1);
+			return raw.includes('\\') ? JSON.parse(line.slice(start, end)) : raw;
+		}
+
+		case 0x6e: {
+			return null;
+		}
+
+		case 0x74: {
+			return true;
+		}
+
+		case 0x66: {
+			return false;
+		}
+
+		default: {
+			return Number(line.slice(start, end));
+		}
+	}
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

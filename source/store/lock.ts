@@ -2,10 +2,12 @@
 // is dead" has a race nobody can fix with plain files: two processes both see the dead holder, one
 // removes the stale file and takes the lock, then the other removes the *new* file. So this is
 // Lamport's bakery algorithm over files instead. Every file has a unique name, holds nothing, and
-// is removed only by its owner or by someone who saw the owner's pid dead, so removal is never
+// is removed only by its owner or by someone who saw that owner dead, so removal is never
 // conditional and kill -9 cannot wedge the store.
-//   c.<pid>.<nonce>        "choosing": present while a process picks its ticket
-//   t.<n>.<pid>.<nonce>    ticket n; the lowest (n, pid.nonce) among live processes holds the lock
+//   c.<owner>        "choosing": present while a process picks its ticket
+//   t.<n>.<owner>    ticket n; the lowest (n, owner) among live processes holds the lock
+// owner = <pid>.<start>.<nonce>, where start is the process start time from /proc (0 where there is
+// no /proc), so a pid reused by an unrelated process does not keep a dead owner's files alive.
 // Assumes every user of the store shares one pid namespace (one machine, no separate containers).
 import fs from 'node:fs';
 import {randomBytes} from 'node:crypto';
@@ -17,8 +19,11 @@ export type Release = () => void;
 
 type Ticket = {readonly number: number; readonly owner: string};
 
+let ownStart: number | undefined;
+
 export async function acquireLock(lockDir: string, timeoutMs: number): Promise<Release> {
-	const owner = `${process.pid}.${randomBytes(6).toString('hex')}`;
+	ownStart ??= startTime(process.pid) ?? 0;
+	const owner = `${process.pid}.${ownStart}.${randomBytes(6).toString('hex')}`;
 	const choosing = path.join(lockDir, `c.${owner}`);
 	let ticketFile: string;
 	let mine: Ticket;
@@ -54,7 +59,7 @@ export async function acquireLock(lockDir: string, timeoutMs: number): Promise<R
 		if (Date.now() > deadline) {
 			release();
 			throw new StoreError(
-				`store ${path.dirname(lockDir)} is still locked by process ${holder.split('.')[0]} after ${Math.round(timeoutMs / 1000)} s`,
+				`store ${path.dirname(lockDir)} is still locked by process ${holder.split('.')[0]} after ${(timeoutMs / 1000).toFixed(1)} s`,
 			);
 		}
 
@@ -93,7 +98,7 @@ function blocker(lockDir: string, mine: Ticket): string | undefined {
 function tickets(names: string[]): Ticket[] {
 	const found: Ticket[] = [];
 	for (const name of names) {
-		const match = /^t\.(\d+)\.(\d+\.[\da-f]+)$/.exec(name);
+		const match = /^t\.(\d+)\.(\d+\.\d+\.[\da-f]+)$/.exec(name);
 		if (match) {
 			found.push({number: Number(match[1]), owner: match[2]!});
 		}
@@ -106,9 +111,9 @@ function touch(file: string): void {
 	fs.closeSync(fs.openSync(file, 'wx'));
 }
 
-/** Whether the process that owns a lock file still runs (a zombie, killed but not yet reaped, does not). */
+/** Whether the process that owns a lock file still runs: same pid, same start time, not a zombie. */
 function alive(owner: string): boolean {
-	const pid = Number(owner.split('.')[0]);
+	const [pid, start] = owner.split('.').map(Number) as [number, number];
 	if (pid === process.pid) {
 		return true;
 	}
@@ -119,10 +124,26 @@ function alive(owner: string): boolean {
 		return errorCode(error) === 'EPERM';
 	}
 
+	const stat = procStat(pid);
+	if (stat === undefined) {
+		return true; // No /proc: trust the pid.
+	}
+
+	return stat.state !== 'Z' && (start === 0 || stat.start === start);
+}
+
+function startTime(pid: number): number | undefined {
+	return procStat(pid)?.start;
+}
+
+/** State and start time (clock ticks after boot) from /proc/<pid>/stat, on Linux. */
+function procStat(pid: number): {state: string; start: number} | undefined {
 	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+		const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// The command name (field 2) may hold spaces; fields after it start at field 3.
+		const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+		return {state: fields[0]!, start: Number(fields[19])};
 	} catch {
-		return true;
+		return undefined;
 	}
 }

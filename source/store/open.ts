@@ -97,7 +97,13 @@ function createFolder(dir: string): void {
 /** The closest existing ancestor of dir (or dir itself) that is not a folder. */
 function firstNonFolder(dir: string): string | undefined {
 	for (let current = dir; ; current = path.dirname(current)) {
-		const stats = fs.statSync(current, {throwIfNoEntry: false});
+		let stats: fs.Stats | undefined;
+		try {
+			stats = fs.statSync(current);
+		} catch {
+			// Missing, or below a file (ENOTDIR): look further up.
+		}
+
 		if (stats !== undefined) {
 			return stats.isDirectory() ? undefined : current;
 		}

@@ -2,22 +2,23 @@
 // (join every row, filter, stable-sort over the base order, slice). It picks one of:
 //  index: candidates from an equality index (or the id map), then filter and sort them;
 //  walk:  when the order is the base order or starts with created_at, walk the ordered array from
-//         the right end and stop after offset+limit matches (no sort);
+//         the end the order starts at, and stop after offset+limit matches (no sort);
 //  scan:  one filter pass, keeping a bounded top-k heap when there is a limit.
 import {type AnyCondition, type Predicate, type Row, compareValues, compile, fieldsOf, isPrimitive} from './conditions.js';
 import {deepFreeze} from './freeze.js';
 import {materialize} from './lazy-docs.js';
 import type {QuerySource, QuerySpec} from './query.js';
 import {type Doc, type Table, compareKeys} from './table.js';
+import {TopK} from './top-k.js';
 
-type Entry = {readonly doc: Doc; readonly row: Row};
-type Candidates = {readonly docs: Iterable<Doc>; readonly size: number; readonly detail: string};
+export type Entry = {readonly doc: Doc; readonly row: Row};
+export type Candidates = {readonly docs: Iterable<Doc>; readonly size: number; readonly detail: string};
 type Plan =
 	| {readonly kind: 'index'; readonly candidates: Candidates}
 	| {readonly kind: 'walk'; readonly descending: boolean}
 	| {readonly kind: 'scan'};
 
-class Prepared {
+export class Prepared {
 	readonly table: Table;
 	readonly wanted: number;
 	private readonly baseTest: Predicate;
@@ -100,64 +101,7 @@ export function explain(source: QuerySource, spec: QuerySpec): string {
 	}
 }
 
-export function countRows(source: QuerySource, spec: QuerySpec): number {
-	const prepared = new Prepared(source, spec);
-	let total: number;
-	const candidates = bestIndex(prepared);
-	if (spec.where.length === 0 && spec.joins.length === 0) {
-		total = prepared.table.size;
-	} else if (candidates !== undefined && spec.where.length === 1 && spec.joins.length === 0) {
-		total = candidates.size;
-	} else {
-		total = 0;
-		for (const doc of candidates?.docs ?? prepared.table.ordered()) {
-			if (prepared.admit(doc) !== undefined) {
-				total++;
-			}
-		}
-	}
-
-	return Math.max(0, Math.min(total, prepared.wanted) - spec.offset);
-}
-
-export function groupCounts(source: QuerySource, spec: QuerySpec, field: string): Array<{key: unknown; count: number}> {
-	const prepared = new Prepared(source, spec);
-	let rows: Iterable<Row>;
-	if (spec.limit === undefined && spec.offset === 0) {
-		rows = filtered(prepared, bestIndex(prepared)?.docs ?? prepared.table.ordered());
-	} else {
-		rows = execute(source, spec);
-	}
-
-	const groups: Array<{key: unknown; count: number}> = [];
-	const byKey = new Map<unknown, {key: unknown; count: number}>();
-	for (const row of rows) {
-		const value = row[field];
-		// Object keys are grouped by content, not identity.
-		const mapKey = isPrimitive(value) ? value : JSON.stringify(value);
-		let group = byKey.get(mapKey);
-		if (group === undefined) {
-			group = {key: deepFreeze(value), count: 0};
-			byKey.set(mapKey, group);
-			groups.push(group);
-		}
-
-		group.count++;
-	}
-
-	return groups.sort((a, b) => compareValues(a.key, b.key)).map(group => Object.freeze(group));
-}
-
-function* filtered(prepared: Prepared, docs: Iterable<Doc>): Generator<Row> {
-	for (const doc of docs) {
-		const entry = prepared.admit(doc);
-		if (entry !== undefined) {
-			yield entry.row;
-		}
-	}
-}
-
-function choosePlan(prepared: Prepared): Plan {
+export function choosePlan(prepared: Prepared): Plan {
 	const {orders} = prepared.spec;
 	const walkable = orders.length === 0 || (orders[0]!.field === 'created_at' && !prepared.aliases.has('created_at'));
 	const candidates = bestIndex(prepared);
@@ -175,7 +119,7 @@ function choosePlan(prepared: Prepared): Plan {
 }
 
 /** The smallest candidate set an equality condition (ANDed at the top level) gets from an index. */
-function bestIndex(prepared: Prepared): Candidates | undefined {
+export function bestIndex(prepared: Prepared): Candidates | undefined {
 	let best: Candidates | undefined;
 	for (const condition of topLevelTests(prepared.spec.where)) {
 		if ((condition.op !== '=' && condition.op !== 'in') || prepared.aliases.has(condition.field)) {
@@ -228,7 +172,7 @@ function run(prepared: Prepared, plan: Plan): Entry[] {
 	}
 
 	const docs = plan.kind === 'index' ? plan.candidates.docs : prepared.table.ordered();
-	const best = new TopK(prepared.wanted, prepared.compare);
+	const best = new TopK<Entry>(prepared.wanted, prepared.compare);
 	for (const doc of docs) {
 		const entry = prepared.admit(doc);
 		if (entry !== undefined) {
@@ -277,67 +221,3 @@ function walk(prepared: Prepared, descending: boolean): Entry[] {
 
 	return out;
 }
-
-/** Keeps the k smallest entries (a max-heap on the comparator); k = Infinity keeps all. */
-class TopK {
-	private readonly heap: Entry[] = [];
-
-	constructor(
-		private readonly k: number,
-		private readonly compare: (a: Entry, b: Entry) => number,
-	) {}
-
-	add(entry: Entry): void {
-		const {heap} = this;
-		if (!Number.isFinite(this.k)) {
-			heap.push(entry);
-		} else if (heap.length < this.k) {
-			heap.push(entry);
-			this.up(heap.length - 1);
-		} else if (heap.length > 0 && this.compare(entry, heap[0]!) < 0) {
-			heap[0] = entry;
-			this.down(0);
-		}
-	}
-
-	sorted(): Entry[] {
-		return this.heap.sort(this.compare);
-	}
-
-	private up(i: number): void {
-		const {heap} = this;
-		while (i > 0) {
-			const parent = (i - 1) >> 1;
-			if (this.compare(heap[i]!, heap[parent]!) <= 0) {
-				return;
-			}
-
-			[heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-			i = parent;
-		}
-	}
-
-	private down(i: number): void {
-		const {heap} = this;
-		for (;;) {
-			const left = 2 * i + 1;
-			const right = left + 1;
-			let largest = i;
-			if (left < heap.length && this.compare(heap[left]!, heap[largest]!) > 0) {
-				largest = left;
-			}
-
-			if (right < heap.length && this.compare(heap[right]!, heap[largest]!) > 0) {
-				largest = right;
-			}
-
-			if (largest === i) {
-				return;
-			}
-
-			[heap[i], heap[largest]] = [heap[largest]!, heap[i]!];
-			i = largest;
-		}
-	}
-}
-

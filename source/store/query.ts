@@ -9,7 +9,8 @@ import {
 	test,
 } from './conditions.js';
 import {StoreError} from './errors.js';
-import {countRows, execute, explain, groupCounts} from './planner.js';
+import {countRows, groupCounts} from './aggregates.js';
+import {execute, explain} from './planner.js';
 import type {Table} from './table.js';
 import type {TableName, Tables} from './types.js';
 

@@ -1,18 +1,19 @@
 // The store: snapshot.json (written through lowdb with a durable adapter) + journal.<generation>.jsonl
 // (one fsynced line per transaction) + compaction into a new snapshot generation, with writes
 // serialised across processes by the lock in lock/. See replica.ts for how readers stay fresh.
-import fs from 'node:fs';
 import {Low} from 'lowdb';
 import {StoreError, describeError} from './errors.js';
 import {deepFreeze} from './freeze.js';
 import {acquireLock} from './lock.js';
-import {isTableName} from './operations.js';
-import {materialize} from './lazy-docs.js';
+import {compactInto} from './compaction.js';
+import {FolderWatch} from './folder-watch.js';
+import {SCHEMA_VERSION} from './migrations.js';
 import {initialise} from './open.js';
+import {isTableName} from './operations.js';
 import {type Query, type QuerySource, newQuery} from './query.js';
 import {Replica, type StorePaths, storePaths} from './replica.js';
-import {WriteTransaction} from './transaction.js';
-import {SCHEMA_VERSION} from './migrations.js';
+import {runTransaction} from './transaction.js';
+import {warmUp} from './warm-up.js';
 import type {Change, Store, StoreDocument, StoreInfo, StoreOptions, TableName, Tables, Transaction} from './types.js';
 
 const DEFAULTS: Required<StoreOptions> = {
@@ -49,8 +50,7 @@ class FileStore implements Store {
 	private warmedLoad = 0;
 	private warm = false;
 	private lastCompactionError: string | undefined;
-	private watcher: fs.FSWatcher | undefined;
-	private watchTimer: NodeJS.Timeout | undefined;
+	private readonly watcher: FolderWatch;
 
 	constructor(
 		private readonly paths: StorePaths,
@@ -60,6 +60,11 @@ class FileStore implements Store {
 		this.replica = new Replica(paths);
 		this.db = new Low<StoreDocument>(this.replica.snapshot, {schema_version: SCHEMA_VERSION, generation: 0, tables: {prompts: [], runs: []}});
 		this.source = {table: name => this.replica.tables[name], beforeRead: () => this.beforeRead()};
+		this.watcher = new FolderWatch(paths.dir, () => {
+			if (this.state === 'open') {
+				this.refresh();
+			}
+		});
 	}
 
 	select<T extends TableName>(table: T): Query<Tables[T]> {
@@ -84,11 +89,7 @@ class FileStore implements Store {
 		}
 	}
 
-	/**
-	 * Open loads documents lazily (lazy-docs.ts); this parses the rest in slices of a few
-	 * milliseconds while the event loop is idle, so later reads do not pay for it. Unref'd: it
-	 * never keeps the process alive.
-	 */
+	/** After a (re)load of the snapshot, parse its lazy documents in the background (warm-up.ts). */
 	warmUpAfterLoad(): void {
 		const load = this.replica.snapshotLoads;
 		if (load === this.warmedLoad) {
@@ -96,32 +97,13 @@ class FileStore implements Store {
 		}
 
 		this.warmedLoad = load;
-		this.warm = !this.settings.warmUp;
-		if (this.warm) {
-			return;
+		this.warm = false;
+		if (this.settings.warmUp) {
+			const {tables} = this.replica;
+			warmUp(tables, () => this.state === 'open' && this.replica.tables === tables, () => {
+				this.warm = true;
+			});
 		}
-
-		const {tables} = this.replica;
-		const docs = [...tables.prompts.byId.values(), ...tables.runs.byId.values()];
-		let next = 0;
-		const slice = () => {
-			if (this.state !== 'open' || this.replica.tables !== tables) {
-				return;
-			}
-
-			const deadline = performance.now() + 4;
-			while (next < docs.length) {
-				materialize(docs[next++]!);
-				if (next % 64 === 0 && performance.now() > deadline) {
-					setImmediate(slice).unref();
-					return;
-				}
-			}
-
-			this.warm = true;
-		};
-
-		setImmediate(slice).unref();
 	}
 
 	/**
@@ -149,11 +131,14 @@ class FileStore implements Store {
 
 	subscribe(listener: (change: Change) => void): () => void {
 		this.listeners.add(listener);
-		this.watch();
+		if (this.settings.watch && this.state === 'open') {
+			this.watcher.start();
+		}
+
 		return () => {
 			this.listeners.delete(listener);
 			if (this.listeners.size === 0) {
-				this.unwatch();
+				this.watcher.stop();
 			}
 		};
 	}
@@ -173,37 +158,23 @@ class FileStore implements Store {
 	async close(): Promise<void> {
 		if (this.state === 'open') {
 			this.state = 'closing';
-			await this.queue;
-			this.unwatch();
+			// A queued write may queue a compaction behind it: wait until the queue stops growing.
+			for (let last = this.queue; ; last = this.queue) {
+				await last;
+				if (last === this.queue) {
+					break;
+				}
+			}
+
+			this.watcher.stop();
 			this.state = 'closed';
 		}
 	}
 
 	private commit<R>(fn: (tx: Transaction) => R): R {
-		const tx = new WriteTransaction(this.replica.tables);
-		let result: R;
-		try {
-			result = fn(tx);
-			if (isThenable(result)) {
-				result.then(undefined, () => undefined);
-				throw new StoreError('write(): the callback must be synchronous (it returned a promise)');
-			}
-		} catch (error) {
-			tx.rollback();
-			throw error;
-		} finally {
-			tx.finish();
-		}
-
-		if (tx.operations.length > 0) {
-			try {
-				this.replica.append(tx.operations);
-			} catch (error) {
-				tx.rollback();
-				throw error;
-			}
-
-			this.emit(tx.changes);
+		const {result, changes} = runTransaction(this.replica.tables, fn, operations => this.replica.append(operations));
+		if (changes.length > 0) {
+			this.emit(changes);
 			if (this.needsCompaction()) {
 				this.queueCompaction();
 			}
@@ -251,7 +222,7 @@ class FileStore implements Store {
 			try {
 				await this.underLock(async () => {
 					if (this.needsCompaction()) {
-						await this.compact();
+						await compactInto(this.db, this.replica, this.paths);
 					}
 				});
 				this.lastCompactionError = undefined;
@@ -260,23 +231,6 @@ class FileStore implements Store {
 				this.lastCompactionError = describeError(error);
 			}
 		});
-	}
-
-	private async compact(): Promise<void> {
-		const {generation, journalOffset, tables} = this.replica;
-		this.db.data = {
-			schema_version: SCHEMA_VERSION,
-			generation: generation + 1,
-			base: {generation, journal_bytes: journalOffset},
-			tables: {prompts: tables.prompts.ordered() as unknown as Tables['prompts'][], runs: tables.runs.ordered() as unknown as Tables['runs'][]},
-		};
-		await this.db.write();
-		this.replica.adoptCompaction(generation + 1);
-		try {
-			removeStaleFiles(this.paths, generation);
-		} catch {
-			// Leftovers are harmless and the next compaction tries again.
-		}
 	}
 
 	private emit(changes: readonly Change[]): void {
@@ -291,36 +245,6 @@ class FileStore implements Store {
 		}
 	}
 
-	/** fs.watch wakes subscribers when another process writes; best effort, reads still check by themselves. */
-	private watch(): void {
-		if (this.watcher !== undefined || !this.settings.watch || this.state !== 'open') {
-			return;
-		}
-
-		try {
-			this.watcher = fs.watch(this.path, {persistent: false}, () => {
-				this.watchTimer ??= setTimeout(() => {
-					this.watchTimer = undefined;
-					try {
-						this.refresh();
-					} catch {
-						// A broken store shows up on the next explicit read.
-					}
-				}, 10).unref();
-			});
-			this.watcher.on('error', () => this.unwatch());
-		} catch {
-			this.watcher = undefined;
-		}
-	}
-
-	private unwatch(): void {
-		this.watcher?.close();
-		this.watcher = undefined;
-		clearTimeout(this.watchTimer);
-		this.watchTimer = undefined;
-	}
-
 	private assertUsable(table: TableName): void {
 		if (this.state === 'closed') {
 			throw new StoreError(`store ${this.path} is closed`);
@@ -330,18 +254,4 @@ class FileStore implements Store {
 			throw new StoreError(`unknown table ${JSON.stringify(table)}`);
 		}
 	}
-}
-
-/** Journals older than the one just compacted, and temp files of dead compactions (we hold the lock). */
-function removeStaleFiles(paths: StorePaths, compacted: number): void {
-	for (const name of fs.readdirSync(paths.dir)) {
-		const journal = /^journal\.(\d+)\.jsonl$/.exec(name);
-		if ((journal && Number(journal[1]) < compacted) || /^snapshot\.json\.\d+\.[\da-f]+\.tmp$/.test(name)) {
-			fs.rmSync(`${paths.dir}/${name}`, {force: true});
-		}
-	}
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
 }

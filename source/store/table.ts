@@ -22,15 +22,12 @@ export class Table {
 	private rows: Doc[];
 	// Out-of-order inserts are appended and sorted on the next read (timsort merges the tail cheaply).
 	private sorted = true;
+	// Built on first use (open stays cheap), then kept up to date by put and delete.
 	private readonly indexes = new Map<string, Map<unknown, Set<Doc>>>();
 
 	/** Takes ownership of docs. Throws StoreError on a duplicate id. */
 	constructor(readonly name: TableName, docs: Doc[] = []) {
 		this.rows = docs;
-		for (const field of INDEXED_FIELDS[name]) {
-			this.indexes.set(field, new Map());
-		}
-
 		let previous: Doc | undefined;
 		for (const doc of docs) {
 			if (this.byId.has(doc.id)) {
@@ -38,7 +35,6 @@ export class Table {
 			}
 
 			this.byId.set(doc.id, doc);
-			this.addToIndexes(doc);
 			if (previous !== undefined && compareKeys(previous, doc) > 0) {
 				this.sorted = false;
 			}
@@ -57,9 +53,19 @@ export class Table {
 		return this.rows;
 	}
 
-	/** Documents by value of an indexed field (they may be lazy stubs). */
+	/** Documents by value of an indexed field (they may be lazy stubs); undefined for other fields. */
 	index(field: string): ReadonlyMap<unknown, ReadonlySet<Doc>> | undefined {
-		return this.indexes.get(field);
+		let index = this.indexes.get(field);
+		if (index === undefined && INDEXED_FIELDS[this.name].includes(field)) {
+			index = new Map();
+			for (const doc of this.rows) {
+				addTo(index, doc[field], doc);
+			}
+
+			this.indexes.set(field, index);
+		}
+
+		return index;
 	}
 
 	/** The complete document (parsed now if it was lazy). */
@@ -143,13 +149,7 @@ export class Table {
 
 	private addToIndexes(doc: Doc): void {
 		for (const [field, index] of this.indexes) {
-			const value = doc[field];
-			const set = index.get(value);
-			if (set === undefined) {
-				index.set(value, new Set([doc]));
-			} else {
-				set.add(doc);
-			}
+			addTo(index, doc[field], doc);
 		}
 	}
 
@@ -162,5 +162,14 @@ export class Table {
 				index.delete(value);
 			}
 		}
+	}
+}
+
+function addTo(index: Map<unknown, Set<Doc>>, value: unknown, doc: Doc): void {
+	const set = index.get(value);
+	if (set === undefined) {
+		index.set(value, new Set([doc]));
+	} else {
+		set.add(doc);
 	}
 }

@@ -9,7 +9,47 @@ import {type Query, type QuerySource, newQuery} from './query.js';
 import type {Doc, Table} from './table.js';
 import type {Change, TableName, Tables, Transaction} from './types.js';
 
-export class WriteTransaction implements Transaction {
+/**
+ * Runs fn in a transaction and hands its operations to persist (the journal append). If fn throws,
+ * returns a promise, or persist throws, every change is undone and the error propagates.
+ */
+export function runTransaction<R>(
+	tables: TableSet,
+	fn: (tx: Transaction) => R,
+	persist: (operations: readonly string[]) => void,
+): {result: R; changes: Change[]} {
+	const tx = new WriteTransaction(tables);
+	let result: R;
+	try {
+		result = fn(tx);
+		if (isThenable(result)) {
+			result.then(undefined, () => undefined);
+			throw new StoreError('write(): the callback must be synchronous (it returned a promise)');
+		}
+	} catch (error) {
+		tx.rollback();
+		throw error;
+	} finally {
+		tx.finish();
+	}
+
+	if (tx.operations.length > 0) {
+		try {
+			persist(tx.operations);
+		} catch (error) {
+			tx.rollback();
+			throw error;
+		}
+	}
+
+	return {result, changes: tx.changes};
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+	return typeof value === 'object' && value !== null && typeof (value as {then?: unknown}).then === 'function';
+}
+
+class WriteTransaction implements Transaction {
 	/** Serialised operations, for the journal line. */
 	readonly operations: string[] = [];
 	readonly changes: Change[] = [];

@@ -53,7 +53,7 @@ export type StoreInfo = {
 	journalEntries: number;
 	/** How many times the snapshot was loaded (open included). */
 	snapshotLoads: number;
-	/** Whether every document of the last load has been parsed (see StoreOptions.warmUp). */
+	/** Whether the background parse of the last load has finished (never, with warmUp: false). */
 	warm: boolean;
 	/** The last compaction failure, if any; the journal keeps growing until one succeeds. */
 	lastCompactionError: string | undefined;

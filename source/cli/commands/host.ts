@@ -1,7 +1,8 @@
 // logs, kill and status: the commands that look at or act on the GPU host.
 import {UsageError} from '../../domain/errors.js';
 import {sanitizeForTerminal, stripAnsi} from '../../ui/text/sanitize.js';
-import type {Command} from '../command.js';
+import type {HostReport} from '../../service/workflow-service.js';
+import type {Command, Context} from '../command.js';
 import {followRuns, summary} from './run.js';
 
 export const logsCommand: Command = {
@@ -18,9 +19,10 @@ export const logsCommand: Command = {
 		const run = service.getRun(service.resolveId('runs', id!));
 		const {out} = context;
 		const clean = (line: string) => (out.color ? sanitizeForTerminal(line) : stripAnsi(sanitizeForTerminal(line)));
-		for (const line of await service.readLogTail(run.id, tail)) out.line(clean(line));
-		if (!context.flags.follow || (run.status !== 'running' && run.status !== 'pending')) return 0;
-		const finished = await followRuns(context, service, [run], false);
+		const saved = await service.readLogTail(run.id, Number.MAX_SAFE_INTEGER);
+		for (const line of saved.slice(-tail || saved.length)) out.line(clean(line));
+		if (!context.flags.follow || run.status !== 'running') return 0;
+		const finished = await followRuns(context, service, [run], (r, signal) => service.streamRun(r.id, saved.length, {signal}));
 		return finished === null ? 130 : finished[0]?.status === 'success' ? 0 : 1;
 	},
 };
@@ -49,8 +51,32 @@ export const statusCommand: Command = {
 	maxArgs: 0,
 	async run(context) {
 		const service = await context.service();
-		const status = await service.hostStatus();
-		if (context.flags.json) return context.out.json(status);
-		context.out.json(status);
+		const report = await service.hostReport();
+		if (context.flags.json) context.out.json(report);
+		else printReport(context, report);
+		return report.connected && report.docker.ok ? 0 : 1;
 	},
 };
+
+function printReport({out}: Context, report: HostReport): void {
+	const row = (label: string, text: string) => out.line(`${label.padEnd(11)}${text}`);
+	row('host', `${report.host} ${report.connected ? out.paint('green', 'connected') : out.paint('red', 'not connected')}`);
+	if (report.error) row('error', out.paint('red', report.error));
+	if (!report.connected) return;
+	row('docker', report.docker.ok ? `ok (${report.docker.detail})` : out.paint('red', report.docker.detail));
+	if (report.gpus.length === 0) row('gpus', 'none reported by nvidia-smi');
+	for (const gpu of report.gpus) {
+		const memory = gpu.memoryUsedMiB === null || gpu.memoryTotalMiB === null ? 'memory n/a' : `${gpu.memoryUsedMiB}/${gpu.memoryTotalMiB} MiB`;
+		const util = gpu.utilizationPercent === null ? 'n/a' : `${gpu.utilizationPercent}%`;
+		const temp = gpu.temperatureC === null ? '' : `  ${gpu.temperatureC}°C`;
+		row(`gpu ${gpu.index}`, `${gpu.name}  ${util} busy  ${memory}${temp}`);
+	}
+	if (report.containers.length === 0) row('containers', 'no cosmos-tui containers');
+	for (const c of report.containers) row('container', `${c.name}  ${c.state}`);
+	for (const id of report.runsWithoutContainer) {
+		row('warning', out.paint('yellow', `run ${id} is running in the store but has no container on the host`));
+	}
+	for (const c of report.containersWithoutRun) {
+		row('warning', out.paint('yellow', `container ${c.name} (${c.state}) belongs to no run in the store`));
+	}
+}

@@ -71,21 +71,21 @@ async function startRuns(context: Context, service: WorkflowService, runs: Run[]
 		if (flags.json) out.json(launched);
 		return 0;
 	}
-	const finished = await followRuns(context, service, runs, true);
+	const finished = await followRuns(context, service, runs, (run, signal) => service.executeRun(run.id, {signal}));
 	if (finished === null) return 130;
 	if (flags.json) out.json(finished);
 	return finished.every(run => run.status === 'success') ? 0 : 1;
 }
 
 /**
- * Executes (or, with start=false, reattaches to) runs, streaming their log and progress.
+ * Drives runs (execute, or reattach) while streaming their log and progress.
  * ctrl-c detaches: the runs go on on the host. Returns null when detached.
  */
 export async function followRuns(
 	context: Context,
 	service: WorkflowService,
 	runs: Run[],
-	start: boolean,
+	drive: (run: Run, signal: AbortSignal) => Promise<Run>,
 ): Promise<Run[] | null> {
 	const {out} = context;
 	const ids = new Set(runs.map(run => run.id));
@@ -101,13 +101,7 @@ export async function followRuns(
 	const onInterrupt = () => abort.abort();
 	process.once('SIGINT', onInterrupt);
 	try {
-		const finished = await Promise.all(
-			runs.map(run =>
-				start
-					? service.executeRun(run.id, {signal: abort.signal})
-					: service.followRun(run.id, {signal: abort.signal}),
-			),
-		);
+		const finished = await Promise.all(runs.map(run => drive(run, abort.signal)));
 		if (abort.signal.aborted) {
 			for (const run of runs) {
 				out.info(`detached: run ${run.id} keeps going on the host; follow it with: cosmos-tui logs --follow ${run.id}`);
