@@ -4,6 +4,8 @@ import {
 	DEFAULT_PARAMETERS,
 	DEFAULT_WEIGHTS,
 	PRESET_LEVELS,
+	type ControlWeights,
+	type Parameters,
 	type PresetLevel,
 } from '../domain/model.js';
 
@@ -26,20 +28,8 @@ export type Config = {
 		hf_cache: string;
 		offload: string[];
 	};
-	generation: {
-		negative_prompt: string;
-		vis: number;
-		edge: number;
-		depth: number;
-		seg: number;
-		num_steps: number;
-		guidance: number;
-		seed: number;
-		fps: number;
-		sigma_max: number;
-		blur_strength: PresetLevel;
-		canny_threshold: PresetLevel;
-	};
+	/** Defaults for new prompts and runs (num_gpus comes from [docker]). */
+	generation: {negative_prompt: string} & ControlWeights & Omit<Parameters, 'num_gpus'>;
 	monitor: {stall_seconds: number; kill_grace_seconds: number};
 };
 
