@@ -1,4 +1,4 @@
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {cosmos} from '../helpers/cli.js';
@@ -90,7 +90,6 @@ test('bad input: one line, exit 1, and the store unchanged', async t => {
 		[['prompt', 'create', 'x'.repeat(10_001), w.inputs], /the limit is 10,000/],
 		[['show', 'ps_000000000000'], /no prompt ps_000000000000/],
 		[['show', 'rs_000000000000'], /no run rs_000000000000/],
-		[['rerun', 'rs_000000000000'], /no GPU host configured|no run/],
 		[['logs', 'rs_000000000000'], /no run rs_000000000000/],
 		[['delete', 'run', 'rs_000000000000', '--yes'], /no run/],
 	];
@@ -166,5 +165,34 @@ test('delete asks first: without --yes and no terminal nothing goes', async t =>
 	t.is((await w.run('list', 'prompts', '--json')).stdout.trim(), '[]');
 	const verify = await w.run('verify', '--json');
 	t.deepEqual(JSON.parse(verify.stdout), {missingOutputs: [], missingInputs: [], orphanFolders: []});
+	await w.cleanup();
+});
+
+test('rerun of a missing run, and inference of a missing prompt, with a host configured', async t => {
+	const w = await workspace();
+	const env = {COSMOS_REMOTE_HOST: 'gpu.invalid'};
+	const rerun = await cosmos(['rerun', 'rs_000000000000', '--weights', 'vis=0.5'], {cwd: w.dir, env});
+	t.is(rerun.code, 1);
+	t.is(rerun.stderr, 'cosmos-tui: no run rs_000000000000\n');
+	const inference = await cosmos(['inference', 'ps_000000000000'], {cwd: w.dir, env});
+	t.is(inference.code, 1);
+	t.is(inference.stderr, 'cosmos-tui: no prompt ps_000000000000\n');
+	t.is((await w.run('list', '--json')).stdout.trim(), '[]');
+	await w.cleanup();
+});
+
+test('a corrupt store stops every command with the file and the problem, and is left as it was', async t => {
+	const w = await workspace();
+	await w.run('prompt', 'create', 'A foggy harbour at dawn', w.inputs);
+	const snapshot = path.join(w.dir, 'data', 'store', 'snapshot.json');
+	const broken = `${(await readFile(snapshot, 'utf8')).slice(0, 40)}{{{ not json`;
+	await writeFile(snapshot, broken);
+	for (const args of [['list'], ['prompt', 'create', 'another', w.inputs]]) {
+		const result = await w.run(...args);
+		t.is(result.code, 1);
+		t.regex(result.stderr, /snapshot\.json/);
+		t.true(oneLine(result.stderr), result.stderr);
+	}
+	t.is(await readFile(snapshot, 'utf8'), broken);
 	await w.cleanup();
 });
