@@ -3,7 +3,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {stringify} from 'smol-toml';
+import {sandboxConfigToml} from './host/cosmos-config.js';
 import {startSandboxHost} from './host/sandbox-host.js';
 
 const sandboxFolder = fileURLToPath(new URL('../.sandbox/', import.meta.url));
@@ -13,21 +13,7 @@ console.log('Starting the sandbox GPU host (installs packages and builds cosmos-
 const host = await startSandboxHost();
 
 mkdirSync(`${sandboxFolder}data`, {recursive: true});
-const config = {
-	remote: {
-		host: host.host,
-		user: host.username,
-		port: host.port,
-		ssh_key: host.privateKeyPath,
-		known_hosts: host.knownHostsPath,
-	},
-	paths: {remote_dir: host.remoteDir, data_dir: './.sandbox/data'},
-	docker: {image: host.image, command: host.dockerCommand, num_gpus: 1, extra_args: [] as string[]},
-};
-writeFileSync(
-	configPath,
-	`# cosmos-tui config for the sandbox GPU host of \`npm run sandbox\`; valid while that runs.\n# HF cache on the host: ${host.hfCacheDir}\n\n${stringify(config)}\n`,
-);
+writeFileSync(configPath, sandboxConfigToml(host, './.sandbox/data'));
 
 const shownConfig = relative(process.cwd(), configPath) || configPath;
 console.log(`

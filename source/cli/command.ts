@@ -6,6 +6,7 @@ import {createExecutor} from '../executor/create-executor.js';
 import {WorkflowService} from '../service/workflow-service.js';
 import {openStore, type Store} from '../store/index.js';
 import type {FlagName, Flags} from './flags.js';
+import {askPassphrase} from './passphrase.js';
 import type {Output} from './output.js';
 
 export type Command = {
@@ -55,7 +56,13 @@ export class Context {
 				config,
 				dataDir: this.dataDir,
 				executor: config.remote.host
-					? () => createExecutor(config, {acceptNewHostKey: Boolean(this.flags.acceptNewHostKey), env: this.env})
+					? () =>
+						createExecutor(config, {
+							acceptNewHostKey: Boolean(this.flags.acceptNewHostKey),
+							env: this.env,
+							// The full-screen UI owns the terminal: keys with passphrases must come from ssh-agent there.
+							passphrase: this.interactive && !this.longLived ? askPassphrase : undefined,
+						})
 					: undefined,
 			});
 		})();

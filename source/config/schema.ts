@@ -84,13 +84,13 @@ const weight = (doc: string) => number(doc, 0, 1);
 
 export const SCHEMA: Schema = {
 	remote: {
-		host: text('GPU host name, address or ~/.ssh/config alias (empty: no remote host)'),
+		host: text('GPU host name, address or ~/.ssh/config alias; "local" runs Docker on this machine (empty: no GPU host)'),
 		user: text('SSH user (empty: from ~/.ssh/config or the local user)'),
 		port: number('SSH port', 1, 65_535, true),
 		ssh_key: text('private key file (empty: ssh-agent and ~/.ssh/id_*)'),
 		known_hosts: text('known_hosts file used to verify the host key'),
 		keepalive_seconds: number('SSH keepalive interval', 1, 3600, true),
-		max_channels: number('concurrent SSH channels per connection (OpenSSH allows 10)', 1, 64, true),
+		max_channels: number('concurrent SSH channels per connection (OpenSSH allows 10)', 2, 64, true),
 	},
 	paths: {
 		remote_dir: text('the Cosmos-Transfer1 checkout on the GPU host (mounted at /workspace)'),

@@ -98,7 +98,17 @@ export type DockerRunOptions = {
 	/** Subset of OFFLOAD_FLAGS. */
 	offload: readonly string[];
 	env?: Record<string, string>;
+	/** `--init`: a tiny init as PID 1 forwards SIGTERM to torchrun and reaps its children. */
+	init?: boolean;
+	/**
+	 * Run the command as `sh -c 'exec "$@" 2>&1' sh torchrun ...`: stderr joins stdout inside the
+	 * container, so `docker logs` replays one stream in one order and a line count is exact.
+	 */
+	mergeStderr?: boolean;
 };
+
+/** The command wrapper of DockerRunOptions.mergeStderr; the script is fixed text, the argv follows as "$@". */
+export const MERGE_STDERR = ['sh', '-c', 'exec "$@" 2>&1', 'sh'] as const;
 
 /** `docker run -d ...` that starts Transfer1 under torchrun in a labelled, named container. */
 export function dockerRunArgs(options: DockerRunOptions): string[] {
@@ -147,8 +157,10 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		`${hfCacheDir}:${HF_CACHE_IN_CONTAINER}`,
 		'-w',
 		WORKSPACE,
+		...(options.init ? ['--init'] : []),
 		...options.extraArgs,
 		image,
+		...(options.mergeStderr ? MERGE_STDERR : []),
 		'torchrun',
 		`--nproc_per_node=${numGpus}`,
 		'--nnodes=1',
@@ -164,6 +176,11 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		String(numGpus),
 		...options.offload,
 	];
+}
+
+/** `docker version --format {{.Server.Version}}`: fails unless the engine answers. */
+export function dockerVersionArgs(docker: string): string[] {
+	return [...dockerPrefix(docker), 'version', '--format', '{{.Server.Version}}'];
 }
 
 /** `docker logs [-f] [--tail N] <name>`: the container's stdout and stderr. */

@@ -34,12 +34,13 @@ export type ExecutionResult = {
 	metrics: Record<string, number | string>;
 };
 
+/** nvidia-smi reports "[N/A]" for fields a GPU cannot measure (MIG slices, some boards): null. */
 export type GpuInfo = {
 	index: number;
 	name: string;
-	memoryUsedMiB: number;
-	memoryTotalMiB: number;
-	utilizationPercent: number;
+	memoryUsedMiB: number | null;
+	memoryTotalMiB: number | null;
+	utilizationPercent: number | null;
 	temperatureC: number | null;
 };
 

@@ -10,8 +10,8 @@
 // PATH a `docker` command (rootful podman via `sudo -n`) and a stand-in `nvidia-smi` (two GPUs,
 // from `gpusPath`). The image `cosmos-sim:latest` has `torchrun`/`python` that act like
 // cosmos_transfer1/diffusion/inference/transfer.py; a spec field picks the behaviour:
-//   "cosmos_sim": {"mode": "ok"|"slow"|"stall"|"flood"|"oom"|"guardrail"|"crash"|"nccl"|"hostile",
-//                  "seconds": n, "clips": n, "lines": n, "stall_seconds": n}
+//   "cosmos_sim": {"mode": "ok"|"slow"|"stall"|"flood"|"oom"|"guardrail"|"crash"|"nccl"|"hostile"|"paced",
+//                  "seconds": n, "clips": n, "lines": n, "rate": n, "stall_seconds": n, "hostile_files": bool}
 // Files the container writes into remoteDir are owned by root (as with real Docker).
 // The canary: `canaryPath` must never exist; its folder is writable by the login user.
 // Needs root; the first call per process installs missing Debian packages and builds the image.

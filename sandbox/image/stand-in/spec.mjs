@@ -4,7 +4,7 @@ import {TRANSFER_ARGS} from './args.mjs';
 
 export const HINT_KEYS = ['vis', 'seg', 'edge', 'depth', 'keypoint', 'upscale', 'hdmap', 'lidar'];
 
-export const MODES = ['ok', 'oom', 'guardrail', 'slow', 'stall', 'crash', 'nccl', 'flood', 'hostile'];
+export const MODES = ['ok', 'oom', 'guardrail', 'slow', 'stall', 'crash', 'nccl', 'flood', 'hostile', 'paced'];
 
 /** A Python exception the stand-in "raises": printed as a traceback, exit 1. */
 export class PyError extends Error {
@@ -46,7 +46,7 @@ export function readSpec(path) {
 export function resolveSpec(spec, cli) {
 	const controls = {};
 	const jsonArgs = {};
-	let sim = {};
+	let sim = hostDefaults();
 	for (const [key, value] of Object.entries(spec)) {
 		if (key === 'cosmos_sim') {
 			sim = value && typeof value === 'object' ? value : {};
@@ -65,6 +65,19 @@ export function resolveSpec(spec, cli) {
 	return {controls, jsonArgs, args, sim: simOptions(sim)};
 }
 
+/**
+ * The sandbox host's default behaviour, for runs whose spec has no cosmos_sim block (runs started
+ * through the real CLI or UI): cosmos-sim.json in the working folder (the host's remote_dir).
+ */
+function hostDefaults() {
+	try {
+		const raw = JSON.parse(readFileSync('cosmos-sim.json', 'utf8'));
+		return raw && typeof raw === 'object' ? raw : {};
+	} catch {
+		return {};
+	}
+}
+
 function num(value, fallback) {
 	const n = Number(value);
 	return value === undefined || value === null || Number.isNaN(n) ? fallback : n;
@@ -75,7 +88,9 @@ function simOptions(raw) {
 	return {
 		mode,
 		seconds: num(raw.seconds, mode === 'slow' ? 20 : 0),
-		lines: Math.max(0, Math.floor(num(raw.lines, 100_000))),
+		lines: Math.max(0, Math.floor(num(raw.lines, mode === 'paced' ? 1000 : 100_000))),
+		rate: Math.max(0.001, num(raw.rate, 100)),
+		hostileFiles: raw.hostile_files === true,
 		clips: Math.max(1, Math.floor(num(raw.clips, 1))),
 		stallSeconds: num(raw.stall_seconds, 30),
 	};

@@ -2,7 +2,7 @@
 // Usage inside the image: node transfer.mjs torchrun|python <the launcher's arguments...>
 // It behaves like the real job on the outside (arguments, spec JSON, log lines, output files,
 // exit codes, failure texts) and does no work. The spec's "cosmos_sim" block picks the behaviour.
-import {copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {UsageError, parseLauncher, parseTransferArgs} from './args.mjs';
@@ -72,6 +72,23 @@ function flood(lines) {
 		}
 	}
 	if (chunk) process.stdout.write(chunk);
+}
+
+/** `lines` numbered lines at `rate` per second, each carrying the container's clock (for latency). */
+async function paced(lines, rate) {
+	const width = String(lines).length;
+	const start = Date.now();
+	for (let i = 1; i <= lines; i++) {
+		await sleep(start + ((i - 1) * 1000) / rate - Date.now());
+		info('clip', `paced line ${String(i).padStart(width, '0')} of ${lines} at ${Date.now()}`);
+	}
+}
+
+/** Output files a hostile container could leave: odd names and a symlink to a host file. */
+function hostileFiles(folder) {
+	const names = ['evil\u001b]0;pwned\u0007_input_control_0.mp4', '..vis_input_control_0.mp4', '.hidden.mp4', 'vis_input_control_\n1.mp4', 'output.mp4 ', 'notes.sh'];
+	for (const name of names) writeFileSync(join(folder, name), 'hostile\n');
+	symlinkSync('/etc/passwd', join(folder, 'edge_input_control_7.mp4'));
 }
 
 async function transfer(argv) {
@@ -164,6 +181,7 @@ async function transfer(argv) {
 		}
 		if (clip === 0 && sim.mode === 'stall') await sleep(sim.stallSeconds * 1000);
 		if (clip === 0 && sim.mode === 'flood') flood(sim.lines);
+		if (clip === 0 && sim.mode === 'paced') await paced(sim.lines, sim.rate);
 		await pace();
 		info('clip', 'Completed diffusion sampling');
 		await pace();
@@ -184,6 +202,7 @@ async function transfer(argv) {
 	if (source) copyFileSync(source, videoPath);
 	else writeFileSync(videoPath, '');
 	writeFileSync(promptPath, String(args.prompt));
+	if (sim.hostileFiles) hostileFiles(args.video_save_folder);
 	info('saved', `Saved video to ${videoPath}`);
 	info('saved', `Saved prompt to ${promptPath}`);
 }

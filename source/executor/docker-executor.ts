@@ -1,0 +1,199 @@
+// The one Executor: Cosmos-Transfer1 in Docker on a host reached through a HostShell. Over SSH it
+// is the GPU host; with LocalHostShell it is this machine. Runs are detached containers (`docker
+// run -d`), so a dropped connection or a restarted cosmos-tui never loses one: follow() reattaches.
+import type {Config} from '../config/schema.js';
+import {ConfigError, HostError} from '../domain/errors.js';
+import type {RemoteHandle} from '../domain/model.js';
+import {checkContainerName, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
+import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, HostStatus, Job} from './executor.js';
+import {classifyFailure} from './failure-classifier.js';
+import {ConnectionLostError, type HostShell} from './host-shell.js';
+import {gatherStatus} from './host-status.js';
+import {uploadInputs} from './input-upload.js';
+import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
+import {downloadOutputs} from './output-download.js';
+import {STAGE_SPANS} from './progress-parser.js';
+import {planLaunch} from './launch-plan.js';
+import {layoutFromRunDir, resolveHomePath} from './remote-layout.js';
+
+export type DockerExecutorOptions = {
+	shell: HostShell;
+	config: Config;
+	/** Recorded in every RemoteHandle; follow() refuses a handle from another host. */
+	host: string;
+	description: string;
+	/** Extra top-level spec keys, e.g. the sandbox stand-in's "cosmos_sim" block. */
+	specExtras?: (job: Job) => Record<string, unknown>;
+};
+
+type HostPaths = {remoteDir: string; hfCacheDir: string};
+
+type LaunchInfo = {upload_bytes: number; uploaded_files: number; reused_files: number};
+
+const UPLOAD_END = STAGE_SPANS.uploading[1];
+
+export class DockerExecutor implements Executor {
+	readonly description: string;
+	private readonly shell: HostShell;
+	private readonly config: Config;
+	private paths: Promise<HostPaths> | null = null;
+
+	constructor(private readonly options: DockerExecutorOptions) {
+		this.shell = options.shell;
+		this.config = options.config;
+		this.description = options.description;
+	}
+
+	private get docker(): string {
+		return this.config.docker.command;
+	}
+
+	/** remote_dir and hf_cache with `~` resolved once against the login user's home. */
+	private hostPaths(): Promise<HostPaths> {
+		this.paths ??= (async () => {
+			const home = await this.shell.home();
+			const remoteDir = resolveHomePath(this.config.paths.remote_dir, home);
+			const hfCacheDir = resolveHomePath(this.config.docker.hf_cache || '~/.cache/huggingface', home);
+			if (!remoteDir.startsWith('/')) throw new ConfigError(`[paths] remote_dir must be an absolute path or start with ~/ (got ${JSON.stringify(this.config.paths.remote_dir)})`);
+			const stat = await this.shell.stat(remoteDir);
+			if (stat?.type !== 'directory') throw new HostError(`remote_dir ${remoteDir} is not a folder on ${this.description}; set [paths] remote_dir to the Cosmos-Transfer1 checkout`);
+			// Docker would create a missing mount source as root; make it as the login user instead.
+			await this.shell.mkdirp(hfCacheDir).catch(() => undefined);
+			return {remoteDir, hfCacheDir};
+		})();
+		this.paths.catch(() => {
+			this.paths = null;
+		});
+		return this.paths;
+	}
+
+	async launch(job: Job, events: ExecutorEvents): Promise<RemoteHandle> {
+		const paths = await this.hostPaths();
+		const plan = planLaunch(job, this.config, paths, this.options.specExtras?.(job));
+		let lastShown = -1;
+		const upload = await uploadInputs(this.shell, paths.remoteDir, job.prompt.inputs, ({sent, total, message}) => {
+			const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
+			if (fraction - lastShown < 0.001 && sent !== total) return;
+			lastShown = fraction;
+			events.progress({stage: 'uploading', fraction, message});
+		});
+		const info: LaunchInfo = {upload_bytes: upload.uploadedBytes, uploaded_files: upload.uploadedFiles, reused_files: upload.reusedFiles};
+		await retryOnLoss(async () => {
+			await this.shell.mkdirp(plan.hostRun.runDir);
+			await this.shell.writeFile(plan.hostRun.spec, plan.specJson);
+			await this.shell.writeFile(plan.hostRun.launchInfo, `${JSON.stringify(info)}\n`);
+		});
+		await this.startContainer(plan.dockerRun, plan.container);
+		events.progress({stage: 'loading_models', fraction: STAGE_SPANS.loading_models[0], message: 'container started'});
+		return {host: this.options.host, container: plan.container, run_dir: plan.hostRun.runDir};
+	}
+
+	/** `docker run -d`; after a dropped connection, looks whether the container started before trying again. */
+	private async startContainer(argv: string[], container: string): Promise<void> {
+		for (;;) {
+			try {
+				const started = await this.shell.exec(argv);
+				if (started.code === 0) return;
+				const reason = started.stderr.trim().split('\n').at(-1) || `exit ${started.code}`;
+				throw new HostError(`docker run failed on ${this.description}: ${reason}`);
+			} catch (error) {
+				if (!(error instanceof ConnectionLostError)) throw error;
+				if (await inspectContainer(this.shell, this.docker, container)) return;
+			}
+		}
+	}
+
+	private checkHandle(handle: RemoteHandle): ReturnType<typeof layoutFromRunDir> {
+		if (handle.host !== this.options.host) {
+			throw new HostError(`run was started on ${handle.host}, but the configured host is ${this.options.host}`);
+		}
+		checkContainerName(handle.container);
+		return layoutFromRunDir(handle.run_dir);
+	}
+
+	async follow(handle: RemoteHandle, job: Job, events: ExecutorEvents, options: FollowOptions): Promise<ExecutionResult> {
+		const layout = this.checkHandle(handle);
+		const {signal} = options;
+		const logs = await followLogs({
+			shell: this.shell,
+			docker: this.docker,
+			container: handle.container,
+			skipLines: options.skipLines,
+			events,
+			stallMs: this.config.monitor.stall_seconds * 1000,
+			signal,
+		});
+		const metrics: Record<string, number | string> = {log_lines: logs.lines, reconnects: logs.reconnects};
+		if (logs.parser.clipsTotal !== null) metrics['clips'] = logs.parser.clipsTotal;
+		Object.assign(metrics, await this.launchInfo(layout.launchInfo, signal));
+		if (logs.state === null) {
+			return {
+				status: 'failed',
+				exitCode: null,
+				failureKind: 'lost',
+				errorMessage: `the container ${handle.container} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`,
+				outputs: {},
+				metrics,
+			};
+		}
+		const exitCode = logs.state.exitCode;
+		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
+		const remoteOutputs = await retryOnLoss(() => this.shell.readdir(layout.outputDir), signal);
+		const outputExists = remoteOutputs.some(entry => entry.name === 'output.mp4' && entry.type === 'file');
+		const failure = classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser});
+		if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
+		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal);
+		metrics['exit_code'] = exitCode;
+		metrics['download_bytes'] = download.downloadedBytes;
+		// The container's log and exit code are read; its files stay on the host, the container goes.
+		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.container)), signal).catch(() => undefined);
+		return {
+			status: failure === null ? 'success' : killedByUser ? 'cancelled' : 'failed',
+			exitCode,
+			failureKind: failure?.kind ?? null,
+			errorMessage: failure?.hint ?? null,
+			outputs: download.outputs,
+			metrics,
+		};
+	}
+
+	/** What launch() recorded on the host (the launching process may have been another one). */
+	private async launchInfo(file: string, signal?: AbortSignal): Promise<Partial<LaunchInfo>> {
+		const text = await retryOnLoss(() => this.shell.readFile(file), signal).catch(() => null);
+		try {
+			const parsed: unknown = text ? JSON.parse(text) : {};
+			return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<LaunchInfo>) : {};
+		} catch {
+			return {};
+		}
+	}
+
+	async kill(handle: RemoteHandle): Promise<void> {
+		const layout = this.checkHandle(handle);
+		await retryOnLoss(() => this.shell.writeFile(layout.killMarker, `${new Date().toISOString()}\n`)).catch(() => undefined);
+		const state = await inspectContainer(this.shell, this.docker, handle.container);
+		if (state === null || state.status !== 'running') return;
+		await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.container, 'TERM')));
+		const graceMs = this.config.monitor.kill_grace_seconds * 1000;
+		const exited = await this.waitForExit(handle.container, graceMs);
+		if (!exited) await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.container, 'KILL')));
+	}
+
+	/** `docker wait` for at most graceMs; true when the container stopped. */
+	private async waitForExit(container: string, graceMs: number): Promise<boolean> {
+		if (graceMs > 0) {
+			const timeout = AbortSignal.timeout(graceMs);
+			await this.shell.exec(dockerWaitArgs(this.docker, container), {signal: timeout}).catch(() => undefined);
+		}
+		const state = await inspectContainer(this.shell, this.docker, container);
+		return state === null || state.status !== 'running';
+	}
+
+	status(): Promise<HostStatus> {
+		return gatherStatus(this.shell, this.docker, this.options.host);
+	}
+
+	close(): Promise<void> {
+		return this.shell.close();
+	}
+}

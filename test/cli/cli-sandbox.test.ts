@@ -1,0 +1,126 @@
+// The real command line against the sandbox GPU host (loopback sshd + podman + cosmos-sim).
+import {spawn} from 'node:child_process';
+import {readFile, writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
+import {cosmos} from '../helpers/cli.js';
+import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
+import {REPO_ROOT, sampleInputs, tempDir} from '../helpers/temp.js';
+
+let sandbox: SandboxHost;
+let dir: string;
+let inputs: string;
+let cleanup: () => Promise<void>;
+
+test.before(async () => {
+	sandbox = await startSandboxHost();
+	({dir, cleanup} = await tempDir());
+	inputs = await sampleInputs(dir);
+	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(sandbox, './data'));
+});
+
+test.after.always(async () => {
+	await sandbox?.stop();
+	await cleanup?.();
+});
+
+const run = (...args: string[]) => cosmos(args, {cwd: dir});
+/** How the stand-in model behaves for runs started from now on. */
+const simulate = (options: Record<string, unknown>) =>
+	writeFile(path.join(sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify(options));
+const remoteSpec = async (runId: string) =>
+	JSON.parse(await readFile(path.join(sandbox.remoteDir, '.cosmos-tui', 'runs', runId, 'spec.json'), 'utf8')) as Record<string, {control_weight?: number}>;
+type RunJson = {id: string; status: string; outputs: {video?: string}; metrics: Record<string, number>; failure_kind: string | null};
+const show = async (id: string) => (JSON.parse((await run('show', id, '--json')).stdout) as {run: RunJson}).run;
+const runIdIn = (text: string) => /\b(rs_[0-9a-f]{12})\b/.exec(text)?.[1];
+
+test.serial('status reports the connection, docker and every GPU', async t => {
+	const result = await run('status', '--json');
+	t.is(result.code, 0, result.stderr);
+	const status = JSON.parse(result.stdout) as {connected: boolean; docker: {ok: boolean}; gpus: unknown[]};
+	t.true(status.connected);
+	t.true(status.docker.ok);
+	t.is(status.gpus.length, 2);
+	const text = await run('status');
+	t.regex(text.stdout, /gpu 1 /);
+});
+
+test.serial('run streams the log to the end; the spec on the host carries the weights; a rerun uploads no video', async t => {
+	await simulate({mode: 'ok', clips: 2});
+	const result = await run('run', 'A foggy harbour at dawn', inputs, '--weights', 'vis=0.3,edge=0.6');
+	t.is(result.code, 0, result.stderr);
+	t.regex(result.stdout, /Saved video to/);
+	t.regex(result.stderr, /» diffusion/);
+	const id = runIdIn(result.stderr)!;
+	t.regex(result.stderr, new RegExp(`run ${id} success`));
+	const done = await show(id);
+	t.is(done.status, 'success');
+	t.truthy(done.outputs.video);
+	t.true((await readFile(done.outputs.video!)).length > 0);
+	const spec = await remoteSpec(id);
+	t.is(spec['vis']?.control_weight, 0.3);
+	t.is(spec['edge']?.control_weight, 0.6);
+
+	const rerun = await run('rerun', id, '--weights', 'edge=0.9', '--json');
+	t.is(rerun.code, 0, rerun.stderr);
+	const [child] = JSON.parse(rerun.stdout) as RunJson[];
+	t.is(child!.status, 'success');
+	t.is(child!.metrics['upload_bytes'], 0);
+	t.is((await remoteSpec(child!.id))['edge']?.control_weight, 0.9);
+	t.is((await remoteSpec(child!.id))['vis']?.control_weight, 0.3);
+});
+
+test.serial('a detached run is followed by logs --follow, after the first follower was killed mid-run', async t => {
+	await simulate({mode: 'slow', seconds: 6, clips: 3});
+	const prompt = await run('prompt', 'create', 'A red lighthouse in a storm', inputs, '--json');
+	const promptId = (JSON.parse(prompt.stdout) as {id: string}).id;
+	// A follower that dies (kill -9) once the run's log has started.
+	const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'source/cli/main.ts'), 'inference', promptId], {
+		cwd: dir,
+		env: {PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1'},
+	});
+	// Log lines reach stdout only once the run is running on the host.
+	const id = await new Promise<string>((resolve, reject) => {
+		child.stdout.once('data', () => {
+			cosmosListRuns().then(list => {
+				const running = list.find(r => r.status === 'running');
+				if (running) resolve(running.id);
+				else reject(new Error('no running run'));
+			}, reject);
+		});
+	});
+	child.kill('SIGKILL');
+	await new Promise(resolve => child.once('exit', resolve));
+	t.is((await show(id)).status, 'running', 'the run goes on on the host');
+	const followed = await run('logs', id, '--follow');
+	t.is(followed.code, 0, followed.stderr);
+	const done = await show(id);
+	t.is(done.status, 'success');
+	const log = (await readFile(path.join(dir, 'data', 'runs', id, 'run.log'), 'utf8')).split('\n');
+	for (const milestone of [/control_inputs:/, /final args:/, /Run generation/, /Saved video to/, /Saved prompt to/]) {
+		t.is(log.filter(line => milestone.test(line)).length, 1, `${String(milestone)} exactly once`);
+	}
+	t.is(log.filter(line => /Starting diffusion sampling/.test(line)).length, 3, 'one per clip, none lost or repeated');
+});
+
+test.serial('run --detach prints the id at once; kill stops exactly that run', async t => {
+	await simulate({mode: 'slow', seconds: 30, clips: 2});
+	const first = await run('run', 'A slow one', inputs, '--detach');
+	const second = await run('run', 'Another slow one', inputs, '--detach');
+	t.is(first.code, 0, first.stderr);
+	const a = first.stdout.trim();
+	const b = second.stdout.trim();
+	t.regex(a, /^rs_[0-9a-f]{12}$/);
+	const killed = await run('kill', a, '--json');
+	t.is(killed.code, 0, killed.stderr);
+	t.is((JSON.parse(killed.stdout) as RunJson).status, 'cancelled');
+	const status = JSON.parse((await run('status', '--json')).stdout) as {containers: Array<{runId: string; state: string}>};
+	t.not(status.containers.find(c => c.runId === a)?.state, 'running');
+	t.is(status.containers.find(c => c.runId === b)?.state, 'running', 'the other run is untouched');
+	t.is((await run('kill', b)).code, 0);
+});
+
+async function cosmosListRuns(): Promise<RunJson[]> {
+	return JSON.parse((await run('list', 'runs', '--json')).stdout) as RunJson[];
+}
