@@ -148,3 +148,24 @@ export const DEFAULT_NEGATIVE_PROMPT =
 	'The video captures a game playing, with bad crappy graphics and cartoonish frames. It represents a recording of old outdated games. The lighting looks very fake. The textures are very raw and basic. The geometries are very primitive. The images are very pixelated and of poor CG quality. There are many subtitles in the footage. Overall, the video is unrealistic at all.';
 
 export const MAX_PROMPT_LENGTH = 10_000;
+
+/** A new pending run: the one place that knows every field's starting value. */
+export function newRun(fields: Pick<Run, 'id' | 'prompt_id' | 'created_at'> & Partial<Run>): Run {
+	return {
+		status: 'pending',
+		stage: 'queued',
+		progress: null,
+		control_weights: {...DEFAULT_WEIGHTS},
+		parameters: {...DEFAULT_PARAMETERS},
+		parent_run_id: null,
+		outputs: {},
+		error_message: null,
+		failure_kind: null,
+		stalled: false,
+		remote: null,
+		metrics: {},
+		started_at: null,
+		completed_at: null,
+		...fields,
+	};
+}

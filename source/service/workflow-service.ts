@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {Config} from '../config/schema.js';
 import {ConflictError, NotFoundError, ValidationError} from '../domain/errors.js';
 import {
+	newRun,
 	type ControlWeights,
 	type Parameters,
 	type Prompt,
@@ -137,12 +138,9 @@ export class WorkflowService {
 	async createRun(promptIdValue: string, changes: RunChanges = {}, parentRunId: string | null = null): Promise<Run> {
 		this.getPrompt(promptIdValue);
 		const generation = this.config.generation;
-		const run: Run = {
+		const run = newRun({
 			id: runId(),
 			prompt_id: promptIdValue,
-			status: 'pending',
-			stage: 'queued',
-			progress: null,
 			control_weights: {
 				vis: generation.vis,
 				edge: generation.edge,
@@ -162,16 +160,8 @@ export class WorkflowService {
 				...checkParameters(changes.parameters ?? {}),
 			},
 			parent_run_id: parentRunId,
-			outputs: {},
-			error_message: null,
-			failure_kind: null,
-			stalled: false,
-			remote: null,
-			metrics: {},
 			created_at: this.createdAt(),
-			started_at: null,
-			completed_at: null,
-		};
+		});
 		await this.store.write(tx => {
 			if (!tx.get('prompts', promptIdValue)) throw new NotFoundError(`no prompt ${promptIdValue}`);
 			tx.insert('runs', run);

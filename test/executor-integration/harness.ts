@@ -9,6 +9,7 @@ import {
 	type ControlWeights,
 	DEFAULT_PARAMETERS,
 	DEFAULT_WEIGHTS,
+	newRun,
 	type Parameters,
 	type Prompt,
 	type Run,
@@ -120,25 +121,14 @@ export async function makeJob(
 		inputs: await scanInputFolder(videoDir),
 		created_at: now,
 	};
-	const run: Run = {
+	const run = newRun({
 		id,
 		prompt_id: prompt.id,
-		status: 'pending',
 		stage: null,
-		progress: null,
 		control_weights: {...DEFAULT_WEIGHTS, ...options.weights},
 		parameters: {...DEFAULT_PARAMETERS, ...options.parameters},
-		parent_run_id: null,
-		outputs: {},
-		error_message: null,
-		failure_kind: null,
-		stalled: false,
-		remote: null,
-		metrics: {},
 		created_at: now,
-		started_at: null,
-		completed_at: null,
-	};
+	});
 	return {run, prompt, outputDir: path.join(dir, 'runs', id, 'outputs')};
 }
 
