@@ -114,7 +114,11 @@ const UI_COMMAND: Command = {
 	async run(context) {
 		const service = await context.service();
 		const {launchUi} = await import('../ui/launch.js');
-		return launchUi({service, hostLabel: context.config.config.remote.host || 'no GPU host configured'});
+		return launchUi({
+			service,
+			hostLabel: context.config.config.remote.host || 'no GPU host configured',
+			defaults: service.runDefaults(),
+		});
 	},
 };
 

@@ -137,28 +137,12 @@ export class WorkflowService {
 
 	async createRun(promptIdValue: string, changes: RunChanges = {}, parentRunId: string | null = null): Promise<Run> {
 		this.getPrompt(promptIdValue);
-		const generation = this.config.generation;
+		const defaults = this.runDefaults();
 		const run = newRun({
 			id: runId(),
 			prompt_id: promptIdValue,
-			control_weights: {
-				vis: generation.vis,
-				edge: generation.edge,
-				depth: generation.depth,
-				seg: generation.seg,
-				...checkWeights(changes.weights ?? {}),
-			},
-			parameters: {
-				num_steps: generation.num_steps,
-				guidance: generation.guidance,
-				seed: generation.seed,
-				fps: generation.fps,
-				sigma_max: generation.sigma_max,
-				blur_strength: generation.blur_strength,
-				canny_threshold: generation.canny_threshold,
-				num_gpus: this.config.docker.num_gpus,
-				...checkParameters(changes.parameters ?? {}),
-			},
+			control_weights: {...defaults.weights, ...checkWeights(changes.weights ?? {})},
+			parameters: {...defaults.parameters, ...checkParameters(changes.parameters ?? {})},
 			parent_run_id: parentRunId,
 			created_at: this.createdAt(),
 		});
@@ -167,6 +151,12 @@ export class WorkflowService {
 			tx.insert('runs', run);
 		});
 		return run;
+	}
+
+	/** Weights and parameters a new run starts from: the config's [generation] and [docker] num_gpus. */
+	runDefaults(): {weights: ControlWeights; parameters: Parameters} {
+		const {negative_prompt: _negative, vis, edge, depth, seg, ...parameters} = this.config.generation;
+		return {weights: {vis, edge, depth, seg}, parameters: {...parameters, num_gpus: this.config.docker.num_gpus}};
 	}
 
 	/** A new run of the same prompt with the parent's weights and parameters, changed as given. */

@@ -38,6 +38,7 @@ export class FakeExecutor implements Executor {
 		const abort = new Promise<never>((_, reject) => {
 			options.signal?.addEventListener('abort', () => reject(new Error('aborted')), {once: true});
 		});
+		abort.catch(() => undefined); // an abort after follow returned rejects nobody's promise
 		for (const line of this.script.lines.slice(options.skipLines)) events.log(line);
 		events.progress({stage: 'diffusion', fraction: 0.5, message: 'clip 1/2'});
 		if (this.script.hold) await Promise.race([this.script.hold, abort]);

@@ -1,0 +1,68 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The application: state, live data and the log view wired to the screen and the key registry.
+import {useEffect, useReducer, useSyncExternalStore} from 'react';
+import type {UiRuntime} from '../data/runtime.js';
+import {useActions} from '../hooks/use-actions.js';
+import {useCommands} from '../hooks/use-commands.js';
+import {useFlash} from '../hooks/use-flash.js';
+import {useKeyRouter} from '../hooks/use-key-router.js';
+import {useLogView} from '../hooks/use-log-view.js';
+import {useNow} from '../hooks/use-now.js';
+import {useScreenModel} from '../hooks/use-screen-model.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {activeContexts} from '../keys/contexts.js';
+import {computeLayout, innerSize} from '../layout/layout.js';
+import {INITIAL_APP_STATE, reduceApp} from '../state/app-state.js';
+import {needsPin} from '../state/list-selection.js';
+import {Screen} from './screen.js';
+import {TooSmall} from './too-small.js';
+
+export function App({runtime}: {runtime: UiRuntime}) {
+	const size = useTerminalSize();
+	const live = useSyncExternalStore(runtime.live.subscribe, runtime.live.getSnapshot);
+	const [state, dispatch] = useReducer(reduceApp, INITIAL_APP_STATE);
+	const layout = computeLayout(size.columns, size.rows, state.focus);
+	const model = useScreenModel(live, state);
+	const logSize = layout.kind === 'too-small' ? {width: 0, height: 0} : innerSize(layout.logs);
+	const logView = useLogView(runtime.logs, model.selectedRun?.id ?? null, logSize.width, logSize.height);
+	const actions = useActions(runtime, dispatch);
+	useFlash(state.flash, runtime.notices, dispatch);
+	const now = useNow(live.runs.some(run => run.status === 'running'));
+
+	// Pin the selection to the item shown (first on start, a neighbour after a delete), so that
+	// runs appearing above it do not move it.
+	const pinPrompt = needsPin(model.promptIds, state.selection.prompts);
+	const pinRun = needsPin(model.runIds, state.selection.runs);
+	useEffect(() => {
+		if (pinPrompt) dispatch({type: 'move', pane: 'prompts', ids: model.promptIds, move: {kind: 'id', id: pinPrompt}});
+		if (pinRun) dispatch({type: 'move', pane: 'runs', ids: model.runIds, move: {kind: 'id', id: pinRun}});
+	}, [pinPrompt, pinRun, model.promptIds, model.runIds]);
+
+	// The runs pane lists one prompt's runs or all of them; the live data reads what is asked.
+	const scopedPrompt = state.runScope === 'prompt' ? (model.selectedPrompt?.id ?? null) : null;
+	useEffect(() => runtime.live.showRunsOf(scopedPrompt), [runtime, scopedPrompt]);
+
+	const contexts = activeContexts(state);
+	const pages =
+		layout.kind === 'too-small'
+			? {prompts: 1, runs: 1, logs: 1, help: 1}
+			: {prompts: layout.prompts.height - 2, runs: layout.runs.height - 2, logs: logSize.height, help: layout.body.height - 3};
+	const onCommand = useCommands({state, dispatch, model, logView, actions, pages});
+	useKeyRouter(contexts, onCommand);
+
+	if (layout.kind === 'too-small') return <TooSmall {...layout} />;
+	return (
+		<Screen
+			layout={layout}
+			state={state}
+			model={model}
+			live={live}
+			logView={logView}
+			contexts={contexts}
+			hostLabel={runtime.hostLabel}
+			now={now}
+			logPath={id => runtime.service.files.logPath(id)}
+			promptText={id => runtime.service.getPromptOrNull(id)?.prompt_text ?? null}
+		/>
+	);
+}

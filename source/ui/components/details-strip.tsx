@@ -1,0 +1,51 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// Under the panes: the selected run's weights, parameters, duration, output path or failure.
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import {formatDate, formatDuration, STATUS_COLORS} from '../../format/format.js';
+import type {RunRow} from '../data/live-data.js';
+import {runDuration} from '../state/eta.js';
+import {fitSegments, parametersText, plain, weightsText, type Segment} from '../state/run-summary.js';
+import {Segments} from './segments.js';
+
+type Props = {run: RunRow | null; logPath: string | null; width: number; height: number; now: number};
+
+export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, height, now}: Props) {
+	if (!run) {
+		return (
+			<Box height={height} flexDirection="column">
+				<Text dimColor wrap="truncate">No run selected. r runs the selected prompt; ? lists every key.</Text>
+			</Box>
+		);
+	}
+	const lines = detailLines(run, logPath, now).slice(0, height);
+	return (
+		<Box height={height} flexDirection="column">
+			{lines.map((segments, i) => (
+				<Segments key={i} segments={fitSegments(segments, width)} />
+			))}
+		</Box>
+	);
+});
+
+export function detailLines(run: RunRow, logPath: string | null, now: number): Segment[][] {
+	const duration = run.status === 'running' || run.status === 'pending' ? (run.started_at ? (now - Date.parse(run.started_at)) / 1000 : null) : runDuration(run);
+	const first: Segment[] = [
+		{text: `${run.id} `, bold: true},
+		{text: run.status, color: STATUS_COLORS[run.status]},
+		{text: ` · ${formatDuration(duration)} · created ${formatDate(run.created_at)} · prompt ${plain(run.promptName)}`},
+	];
+	if (run.parent_run_id) first.push({text: ` · rerun of ${run.parent_run_id}`, dim: true});
+	const second: Segment[] = [{text: 'weights ', dim: true}, {text: weightsText(run)}, {text: '  ', dim: true}, {text: parametersText(run), dim: true}];
+	let third: Segment[];
+	if (run.status === 'failed') {
+		third = [{text: `${run.failure_kind ?? 'failed'}: `, color: 'red', bold: true}, {text: plain(run.error_message ?? 'see the log')}];
+	} else if (run.outputs.video) {
+		third = [{text: 'output ', dim: true}, {text: run.outputs.video}, {text: '  (o opens it)', dim: true}];
+	} else if (run.status === 'cancelled') {
+		third = [{text: plain(run.error_message ?? 'cancelled'), dim: true}];
+	} else {
+		third = [{text: 'log ', dim: true}, {text: logPath ?? '-'}];
+	}
+	return [first, second, third];
+}

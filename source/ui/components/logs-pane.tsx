@@ -1,0 +1,53 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The log of the selected run: following or paused, wrapped or cut, filtered with matches
+// highlighted. Rows come ready from the log view model (sanitized: only colours survive).
+import {Text} from 'ink';
+import {memo} from 'react';
+import type {LogView} from '../data/log-store.js';
+import {describeLogView, type LogViewState, type LogWindow} from '../state/log-view.js';
+import {Pane} from './pane.js';
+
+type Props = {
+	runId: string | null;
+	view: LogView | null;
+	state: LogViewState;
+	window: LogWindow;
+	focused: boolean;
+	editingFilter: boolean;
+	width: number;
+	height: number;
+};
+
+export const LogsPane = memo(function LogsPane({runId, view, state, window, focused, editingFilter, width, height}: Props) {
+	let status = runId ? `${runId} · ${describeLogView(state, window)}` : 'no run selected';
+	if (editingFilter) status = `${runId ?? ''} · /${state.filter}▏`;
+	if (view?.origin === 'saved') status += ' · saved log';
+	return (
+		<Pane title="3 Logs" status={status} focused={focused} width={width} height={height}>
+			<Body runId={runId} view={view} window={window} filter={state.filter} />
+		</Pane>
+	);
+});
+
+function Body({runId, view, window, filter}: {runId: string | null; view: LogView | null; window: LogWindow; filter: string}) {
+	const note = (text: string, color?: string) => (
+		<Text dimColor={!color} color={color} wrap="truncate">
+			{text}
+		</Text>
+	);
+	if (!runId) return note('Select a run to see its log.');
+	if (!view || view.state === 'loading') return note('reading the log...');
+	if (view.error) return note(`cannot read the log: ${view.error}`, 'red');
+	if (window.rows.length === 0) {
+		return note(filter ? `no line matches "${filter}"` : view.origin === 'live' ? 'waiting for output...' : 'no output saved for this run');
+	}
+	return (
+		<>
+			{window.rows.map(row => (
+				<Text key={row.key} wrap="truncate" inverse={row.current}>
+					{row.text}
+				</Text>
+			))}
+		</>
+	);
+}

@@ -1,0 +1,60 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The prompts pane: name, text and date of each prompt, filtered with "/".
+import {Box} from 'ink';
+import {memo} from 'react';
+import type {Prompt} from '../../domain/model.js';
+import {formatDate} from '../../format/format.js';
+import {fitSegments, plain} from '../state/run-summary.js';
+import {ListRows} from './list-rows.js';
+import {Pane} from './pane.js';
+import {Segments} from './segments.js';
+
+type Props = {
+	prompts: readonly Prompt[];
+	selected: number;
+	focused: boolean;
+	width: number;
+	height: number;
+	filter: string;
+	editingFilter: boolean;
+	total: number;
+};
+
+export const PromptsPane = memo(function PromptsPane({prompts, selected, focused, width, height, filter, editingFilter, total}: Props) {
+	const inner = width - 2;
+	const status = filterStatus(filter, editingFilter, prompts.length, total);
+	return (
+		<Pane title="1 Prompts" status={status} focused={focused} width={width} height={height}>
+			<ListRows
+				items={prompts}
+				selected={selected}
+				height={height - 2}
+				empty={filter ? 'no prompt matches the filter' : 'no prompts yet: c creates one'}
+				row={(prompt, isSelected) => (
+					<Box key={prompt.id}>
+						<Segments
+							inverse={isSelected && focused}
+							bold={isSelected && !focused}
+							segments={fitSegments(
+								[
+									{text: isSelected ? '› ' : '  '},
+									{text: `${plain(prompt.name).slice(0, 24).padEnd(24)} `, bold: true},
+									{text: `${formatDate(prompt.created_at).slice(5)} `, dim: true},
+									{text: plain(prompt.prompt_text)},
+								],
+								inner,
+								isSelected,
+							)}
+						/>
+					</Box>
+				)}
+			/>
+		</Pane>
+	);
+});
+
+/** "all (12)", "filter: street▏ (3 of 12)". */
+export function filterStatus(filter: string, editing: boolean, shown: number, total: number): string {
+	if (filter === '' && !editing) return `${total}`;
+	return `/${filter}${editing ? '▏' : ''} (${shown} of ${total})`;
+}

@@ -1,0 +1,50 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The runs pane: all runs or the selected prompt's, with live status, progress and ETA.
+import {Box} from 'ink';
+import {memo} from 'react';
+import type {RunRow} from '../data/live-data.js';
+import type {DurationSample} from '../state/eta.js';
+import {runRow} from '../state/run-summary.js';
+import {ListRows} from './list-rows.js';
+import {Pane} from './pane.js';
+import {filterStatus} from './prompts-pane.js';
+import {Segments} from './segments.js';
+
+type Props = {
+	runs: readonly RunRow[];
+	selected: number;
+	focused: boolean;
+	width: number;
+	height: number;
+	filter: string;
+	editingFilter: boolean;
+	total: number;
+	/** null: all runs; else the name of the prompt whose runs are shown. */
+	promptName: string | null;
+	now: number;
+	durations: readonly DurationSample[];
+};
+
+export const RunsPane = memo(function RunsPane(props: Props) {
+	const {runs, selected, focused, width, height, filter, editingFilter, total, promptName, now, durations} = props;
+	const scope = promptName === null ? 'all' : `of ${promptName}`;
+	return (
+		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, runs.length, total)}`} focused={focused} width={width} height={height}>
+			<ListRows
+				items={runs}
+				selected={selected}
+				height={height - 2}
+				empty={filter ? 'no run matches the filter' : promptName === null ? 'no runs yet: select a prompt and press r' : 'no runs of this prompt yet: r runs it'}
+				row={(run, isSelected) => (
+					<Box key={run.id}>
+						<Segments
+							inverse={isSelected && focused}
+							bold={isSelected && !focused}
+							segments={runRow(run, {now, durations, width: width - 2, showPrompt: promptName === null, pad: isSelected})}
+						/>
+					</Box>
+				)}
+			/>
+		</Pane>
+	);
+});

@@ -1,0 +1,136 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The full screen for a given layout: header, panes (or the open dialog), details, key bar.
+// The root is exactly layout.rootHeight rows, one less than the terminal.
+import {Box} from 'ink';
+import type {LiveSnapshot, RunRow} from '../data/live-data.js';
+import type {LogViewModel} from '../hooks/use-log-view.js';
+import type {ScreenModel} from '../hooks/use-screen-model.js';
+import type {KeyContext} from '../keys/registry.js';
+import type {PaneLayout} from '../layout/layout.js';
+import type {AppState} from '../state/app-state.js';
+import {ConfirmDialog} from './confirm-dialog.js';
+import {DetailsStrip} from './details-strip.js';
+import {Header} from './header.js';
+import {HelpOverlay} from './help-overlay.js';
+import {KeyBar} from './key-bar.js';
+import {LogsPane} from './logs-pane.js';
+import {MessageDialog} from './message-dialog.js';
+import {PromptFormDialog} from './prompt-form-dialog.js';
+import {PromptsPane} from './prompts-pane.js';
+import {RunDetails} from './run-details.js';
+import {RunsPane} from './runs-pane.js';
+import {WeightsEditor} from './weights-editor.js';
+
+export type ScreenProps = {
+	layout: PaneLayout;
+	state: AppState;
+	model: ScreenModel;
+	live: LiveSnapshot;
+	logView: LogViewModel;
+	contexts: readonly KeyContext[];
+	hostLabel: string;
+	now: number;
+	logPath: (runId: string) => string;
+	promptText: (promptId: string) => string | null;
+};
+
+export function Screen(props: ScreenProps) {
+	const {layout, state, model, live, contexts, hostLabel, now, logPath} = props;
+	const selectedRun = model.selectedRun;
+	return (
+		<Box flexDirection="column" width={layout.columns} height={layout.rootHeight}>
+			<Box height={layout.header} flexShrink={0}>
+				<Header hostLabel={hostLabel} host={live.host} counts={live.counts} width={layout.columns} />
+			</Box>
+			<Box height={layout.body.height} flexShrink={0}>
+				{state.modal ? <ModalBody {...props} /> : <Panes {...props} />}
+			</Box>
+			<DetailsStrip run={selectedRun} logPath={selectedRun ? logPath(selectedRun.id) : null} width={layout.columns} height={layout.details} now={now} />
+			<KeyBar contexts={contexts} flash={state.flash} width={layout.columns} />
+		</Box>
+	);
+}
+
+function Panes({layout, state, model, live, logView, now}: ScreenProps) {
+	const promptName = state.runScope === 'prompt' ? (model.selectedPrompt?.name ?? '-') : null;
+	const prompts = (
+		<PromptsPane
+			prompts={model.prompts}
+			selected={model.promptIndex}
+			focused={state.focus === 'prompts'}
+			width={layout.prompts.width}
+			height={layout.prompts.height}
+			filter={state.filters.prompts}
+			editingFilter={state.editingFilter === 'prompts'}
+			total={live.prompts.length}
+		/>
+	);
+	const runs = (
+		<RunsPane
+			runs={model.runs}
+			selected={model.runIndex}
+			focused={state.focus === 'runs'}
+			width={layout.runs.width}
+			height={layout.runs.height}
+			filter={state.filters.runs}
+			editingFilter={state.editingFilter === 'runs'}
+			total={live.runs.length}
+			promptName={promptName}
+			now={now}
+			durations={live.durations}
+		/>
+	);
+	const logs = (
+		<LogsPane
+			runId={logView.runId}
+			view={logView.view}
+			state={logView.state}
+			window={logView.window}
+			focused={state.focus === 'logs'}
+			editingFilter={state.editingFilter === 'logs'}
+			width={layout.logs.width}
+			height={layout.logs.height}
+		/>
+	);
+	if (layout.kind === 'wide') {
+		return (
+			<Box flexDirection="row">
+				<Box flexDirection="column" width={layout.prompts.width} flexShrink={0}>
+					{prompts}
+					{runs}
+				</Box>
+				{logs}
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column">
+			{prompts}
+			{runs}
+			{logs}
+		</Box>
+	);
+}
+
+function ModalBody({layout, state, model, live, logPath, promptText}: ScreenProps) {
+	const {width, height} = layout.body;
+	const modal = state.modal;
+	switch (modal?.kind) {
+		case 'help':
+			return <HelpOverlay scroll={modal.scroll} width={width} height={height} />;
+		case 'confirm':
+			return <ConfirmDialog confirm={modal.confirm} width={width} height={height} />;
+		case 'editor':
+			return <WeightsEditor form={modal.form} width={width} height={height} />;
+		case 'prompt-form':
+			return <PromptFormDialog form={modal.form} width={width} height={height} />;
+		case 'message':
+			return <MessageDialog title={modal.title} text={modal.text} width={width} height={height} />;
+		case 'details': {
+			const run: RunRow | null = live.runs.find(candidate => candidate.id === modal.runId) ?? model.selectedRun;
+			return <RunDetails run={run} promptText={run ? promptText(run.prompt_id) : null} logPath={logPath(modal.runId)} width={width} height={height} />;
+		}
+		default:
+			return null;
+	}
+}

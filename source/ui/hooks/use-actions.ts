@@ -1,0 +1,193 @@
+// What the keys ask of the service: launch, rerun, kill, delete, create a prompt, open the video,
+// save the log. Each call reports back as app actions (a dialog, a message, a new selection);
+// errors become one line for the user, never a crash.
+import {useMemo, type Dispatch} from 'react';
+import type {Prompt, Run} from '../../domain/model.js';
+import {formatBytes} from '../../format/format.js';
+import {messageOf} from '../data/live-data.js';
+import type {UiRuntime} from '../data/runtime.js';
+import type {AppAction} from '../state/app-state.js';
+import {openConfirm, type ConfirmIntent} from '../state/confirm.js';
+import {openPromptForm, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
+import {formChanges, openWeightsForm, reduceWeightsForm, type WeightsFormState} from '../state/weights-form.js';
+
+export type Actions = ReturnType<typeof makeActions>;
+
+export function useActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>): Actions {
+	return useMemo(() => makeActions(runtime, dispatch), [runtime, dispatch]);
+}
+
+function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
+	const {service, supervisor, system} = runtime;
+	const flash = (text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'flash', text, tone});
+	const showError = (title: string, error: unknown) => dispatch({type: 'open', modal: {kind: 'message', title, text: messageOf(error)}});
+
+	/** Starts a created run and follows it; start errors open a dialog. */
+	const launch = async (run: Run) => {
+		dispatch({type: 'move', pane: 'runs', ids: [], move: {kind: 'id', id: run.id}});
+		dispatch({type: 'focus', pane: 'runs'});
+		flash(`starting ${run.id}...`);
+		try {
+			await supervisor.launch(run.id);
+			flash(`${run.id} is running; its log follows`);
+		} catch (error) {
+			showError(`Could not start ${run.id}`, error);
+		}
+	};
+
+	return {
+		openLaunchForm(prompt: Pick<Prompt, 'id' | 'name'>) {
+			dispatch({
+				type: 'open',
+				modal: {kind: 'editor', form: openWeightsForm({mode: 'launch', promptId: prompt.id, promptName: prompt.name, settings: runtime.defaults})},
+			});
+		},
+
+		openRerunForm(run: Run & {promptName: string}) {
+			const settings = {weights: run.control_weights, parameters: run.parameters};
+			const form = openWeightsForm({mode: 'rerun', promptId: run.prompt_id, promptName: run.promptName, parentRunId: run.id, settings});
+			dispatch({type: 'open', modal: {kind: 'editor', form}});
+		},
+
+		async submitRunForm(form: WeightsFormState) {
+			const next = reduceWeightsForm(form, {type: 'submitting'});
+			dispatch({type: 'editor', action: {type: 'submitting'}});
+			if (!next.submitting) return; // the form shows why
+			let run: Run;
+			try {
+				service.execution.requireHost();
+				const changes = formChanges(next);
+				run = next.parentRunId ? await service.rerun(next.parentRunId, changes) : await service.createRun(next.promptId, changes);
+			} catch (error) {
+				dispatch({type: 'editor', action: {type: 'failed', message: messageOf(error)}});
+				return;
+			}
+			dispatch({type: 'close'});
+			await launch(run);
+		},
+
+		openPromptForm() {
+			dispatch({type: 'open', modal: {kind: 'prompt-form', form: openPromptForm(withSlash(service.mostRecentVideoDir()))}});
+		},
+
+		async completeFolder(form: PromptFormState) {
+			try {
+				const {completed, candidates} = await system.completePath(form.folder);
+				dispatch({type: 'prompt-form', action: {type: 'completed', folder: completed, candidates}});
+			} catch (error) {
+				dispatch({type: 'prompt-form', action: {type: 'failed', message: messageOf(error)}});
+			}
+		},
+
+		async submitPromptForm(form: PromptFormState) {
+			const next = reducePromptForm(form, {type: 'submitting'});
+			dispatch({type: 'prompt-form', action: {type: 'submitting'}});
+			if (!next.submitting) return;
+			try {
+				const {prompt, created} = await service.createPrompt({text: next.text, videoDir: next.folder.trim()});
+				dispatch({type: 'close'});
+				dispatch({type: 'focus', pane: 'prompts'});
+				dispatch({type: 'set-filter', pane: 'prompts', filter: ''});
+				dispatch({type: 'move', pane: 'prompts', ids: [], move: {kind: 'id', id: prompt.id}});
+				flash(created ? `prompt ${prompt.name} created; r runs it` : `the same prompt exists already: ${prompt.name}`);
+			} catch (error) {
+				dispatch({type: 'prompt-form', action: {type: 'failed', message: messageOf(error)}});
+			}
+		},
+
+		askKill(run: Run) {
+			if (run.status !== 'pending' && run.status !== 'running') {
+				flash(`${run.id} is ${run.status}; nothing to kill`);
+				return;
+			}
+			const lines = [`Stop run ${run.id} on the host?`, 'Its container is stopped; what it wrote so far stays.'];
+			dispatch({type: 'open', modal: {kind: 'confirm', confirm: openConfirm({kind: 'kill', runId: run.id}, 'Kill run', lines, 'Kill')}});
+		},
+
+		async askDeleteRun(run: Run) {
+			try {
+				const preview = await service.deletion.previewRun(run.id);
+				if (preview.active.length > 0) {
+					flash(`${run.id} is ${run.status}: kill it first (x)`, 'error');
+					return;
+				}
+				const size = preview.folders.reduce((sum, folder) => sum + folder.bytes, 0);
+				const lines = [`Delete run ${run.id}?`, preview.folders.length > 0 ? `Its folder goes too (${formatBytes(size)}: log and outputs).` : 'It has no files.'];
+				dispatch({type: 'open', modal: {kind: 'confirm', confirm: openConfirm({kind: 'delete-run', runId: run.id}, 'Delete run', lines, 'Delete')}});
+			} catch (error) {
+				showError('Cannot delete', error);
+			}
+		},
+
+		async askDeletePrompt(prompt: Prompt) {
+			try {
+				const preview = await service.deletion.previewPrompt(prompt.id);
+				if (preview.active.length > 0) {
+					flash(`${preview.active.length} run(s) of ${prompt.name} still active: kill them first`, 'error');
+					return;
+				}
+				const size = preview.folders.reduce((sum, folder) => sum + folder.bytes, 0);
+				const lines = [
+					`Delete prompt ${prompt.name}?`,
+					`With its ${preview.runs.length} run(s) and their folders (${formatBytes(size)}). The input videos stay.`,
+				];
+				const confirm = openConfirm({kind: 'delete-prompt', promptId: prompt.id}, 'Delete prompt', lines, 'Delete');
+				dispatch({type: 'open', modal: {kind: 'confirm', confirm}});
+			} catch (error) {
+				showError('Cannot delete', error);
+			}
+		},
+
+		async confirmed(intent: ConfirmIntent) {
+			dispatch({type: 'close'});
+			try {
+				if (intent.kind === 'kill') {
+					flash(`killing ${intent.runId}...`);
+					await service.killRun(intent.runId);
+					flash(`${intent.runId} killed`);
+				} else if (intent.kind === 'delete-run') {
+					await service.deletion.deleteRun(intent.runId);
+					flash(`${intent.runId} deleted`);
+				} else {
+					const preview = await service.deletion.deletePrompt(intent.promptId);
+					flash(`prompt ${preview.prompt?.name ?? intent.promptId} deleted with ${preview.runs.length} run(s)`);
+				}
+			} catch (error) {
+				showError(intent.kind === 'kill' ? 'Could not kill' : 'Could not delete', error);
+			}
+		},
+
+		async openOutput(run: Run) {
+			const video = run.outputs.video;
+			if (!video) {
+				flash(`${run.id} has no output video (${run.status})`, 'error');
+				return;
+			}
+			try {
+				await system.openFile(video);
+				flash(`opening ${video}`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
+		async saveLog(run: Run) {
+			try {
+				const target = await system.saveLog(service.files.logPath(run.id), run.id);
+				flash(`log saved to ${target}`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
+		refresh() {
+			runtime.live.reload();
+			void runtime.live.checkHost();
+			flash('reloaded');
+		},
+	};
+}
+
+function withSlash(folder: string | undefined): string {
+	return folder ? (folder.endsWith('/') ? folder : `${folder}/`) : '';
+}

@@ -1,0 +1,16 @@
+// Which registry contexts are active, in the order they are asked: an open dialog or a filter
+// being typed takes every key; otherwise the focused pane, then moving, then the main screen.
+import type {AppState} from '../state/app-state.js';
+import type {KeyContext} from './registry.js';
+
+const PANE_CONTEXTS = {
+	prompts: ['prompts', 'navigation', 'global', 'always'],
+	runs: ['runs', 'run', 'navigation', 'global', 'always'],
+	logs: ['logs', 'run', 'navigation', 'global', 'always'],
+} as const satisfies Record<AppState['focus'], readonly KeyContext[]>;
+
+export function activeContexts(state: Pick<AppState, 'modal' | 'editingFilter' | 'focus'>): readonly KeyContext[] {
+	if (state.modal) return [state.modal.kind, 'always'];
+	if (state.editingFilter) return ['filter', 'always'];
+	return PANE_CONTEXTS[state.focus];
+}

@@ -1,0 +1,156 @@
+// Every key the UI answers to, as data. This one table drives input handling (resolve.ts), the
+// `?` help overlay and the bottom key bar, so the three can never disagree.
+//
+// Key names: single characters as typed ('j', 'G', '/', '?'), or 'up' 'down' 'left' 'right'
+// 'pageup' 'pagedown' 'home' 'end' 'enter' 'esc' 'tab' 'shift+tab' 'backspace' 'ctrl+<letter>'.
+// Two pseudo keys match a class of characters in text fields: '<text>' any printable text,
+// '<digit>' 0-9 and '.'.
+
+/** Where a binding applies. Panes and dialogs each have one; 'run' is "the selected run" (runs and logs panes). */
+export type KeyContext =
+	| 'always'
+	| 'global'
+	| 'navigation'
+	| 'prompts'
+	| 'runs'
+	| 'run'
+	| 'logs'
+	| 'filter'
+	| 'help'
+	| 'confirm'
+	| 'editor'
+	| 'prompt-form'
+	| 'details'
+	| 'message';
+
+export type Binding = {
+	readonly id: string;
+	readonly keys: readonly string[];
+	/** One or two words for the key bar. */
+	readonly label: string;
+	readonly context: KeyContext;
+	/** One line for the help overlay. */
+	readonly description: string;
+	/** Shown in the key bar when its context is active. */
+	readonly bar?: boolean;
+};
+
+export const CONTEXT_TITLES: Record<KeyContext, string> = {
+	always: 'Anywhere',
+	global: 'Main screen',
+	navigation: 'Moving (prompts, runs, logs)',
+	prompts: 'Prompts pane',
+	runs: 'Runs pane',
+	run: 'Selected run (runs and logs panes)',
+	logs: 'Logs pane',
+	filter: 'Typing a filter',
+	help: 'This help',
+	confirm: 'Confirmation',
+	editor: 'Launch / rerun form',
+	'prompt-form': 'New prompt form',
+	details: 'Run details',
+	message: 'Message',
+};
+
+export const KEY_BINDINGS = [
+	{id: 'app.interrupt', keys: ['ctrl+c'], label: 'quit', context: 'always', description: 'Quit from anywhere (runs keep going on the host)'},
+
+	{id: 'app.quit', keys: ['q'], label: 'quit', context: 'global', description: 'Quit; runs keep going on the host', bar: true},
+	{id: 'app.help', keys: ['?'], label: 'help', context: 'global', description: 'Show every key', bar: true},
+	{id: 'focus.next', keys: ['tab'], label: 'next pane', context: 'global', description: 'Focus the next pane'},
+	{id: 'focus.previous', keys: ['shift+tab'], label: 'previous pane', context: 'global', description: 'Focus the previous pane'},
+	{id: 'focus.prompts', keys: ['1'], label: 'prompts', context: 'global', description: 'Focus the prompts pane'},
+	{id: 'focus.runs', keys: ['2'], label: 'runs', context: 'global', description: 'Focus the runs pane'},
+	{id: 'focus.logs', keys: ['3'], label: 'logs', context: 'global', description: 'Focus the logs pane'},
+	{id: 'prompt.create', keys: ['c'], label: 'new prompt', context: 'global', description: 'Create a prompt: text and a video folder'},
+	{id: 'app.refresh', keys: ['R'], label: 'refresh', context: 'global', description: 'Reload prompts, runs and the host status'},
+	{id: 'app.back', keys: ['esc'], label: 'back', context: 'global', description: 'Clear the filter, else go back to the previous pane'},
+
+	{id: 'nav.down', keys: ['j', 'down'], label: 'down', context: 'navigation', description: 'Next item (logs: scroll down)'},
+	{id: 'nav.up', keys: ['k', 'up'], label: 'up', context: 'navigation', description: 'Previous item (logs: scroll up, pauses following)'},
+	{id: 'nav.top', keys: ['g', 'home'], label: 'top', context: 'navigation', description: 'First item (logs: oldest line kept)'},
+	{id: 'nav.bottom', keys: ['G', 'end'], label: 'bottom', context: 'navigation', description: 'Last item (logs: newest line, follow again)'},
+	{id: 'nav.page-down', keys: ['pagedown', 'ctrl+d'], label: 'page down', context: 'navigation', description: 'One page down'},
+	{id: 'nav.page-up', keys: ['pageup', 'ctrl+u'], label: 'page up', context: 'navigation', description: 'One page up'},
+	{id: 'filter.start', keys: ['/'], label: 'filter', context: 'navigation', description: 'Filter the focused pane (prompts, runs: text or status; logs: substring)', bar: true},
+	{id: 'filter.next', keys: ['n'], label: 'next match', context: 'navigation', description: 'Next match of the filter'},
+	{id: 'filter.previous', keys: ['N'], label: 'previous match', context: 'navigation', description: 'Previous match of the filter'},
+
+	{id: 'prompt.open', keys: ['enter'], label: 'its runs', context: 'prompts', description: "Show this prompt's runs", bar: true},
+	{id: 'prompt.run', keys: ['r'], label: 'run', context: 'prompts', description: 'Run this prompt (launch form with the defaults)', bar: true},
+	{id: 'prompt.delete', keys: ['D'], label: 'delete', context: 'prompts', description: 'Delete this prompt and its runs (asks first)'},
+
+	{id: 'run.details', keys: ['enter'], label: 'details', context: 'runs', description: 'All about the selected run', bar: true},
+	{id: 'run.run-prompt', keys: ['r'], label: 'run again', context: 'runs', description: "New run of this run's prompt (launch form with the defaults)"},
+	{id: 'run.scope', keys: ['a'], label: 'all/prompt', context: 'runs', description: "Show all runs, or only the selected prompt's"},
+
+	{id: 'run.rerun', keys: ['e'], label: 'rerun', context: 'run', description: "Rerun with edited weights (prefilled from this run)", bar: true},
+	{id: 'run.kill', keys: ['x'], label: 'kill', context: 'run', description: 'Kill the selected run (asks first)', bar: true},
+	{id: 'run.delete', keys: ['D'], label: 'delete', context: 'run', description: 'Delete the selected run and its files (asks first)'},
+	{id: 'run.open-output', keys: ['o'], label: 'open video', context: 'run', description: 'Open the output video with the system player'},
+	{id: 'run.save-log', keys: ['s'], label: 'save log', context: 'run', description: 'Save the whole log to a file and show where'},
+
+	{id: 'log.wrap', keys: ['w'], label: 'wrap', context: 'logs', description: 'Wrap long lines, or cut them', bar: true},
+	{id: 'log.timestamps', keys: ['t'], label: 'time', context: 'logs', description: 'Show when each line arrived', bar: true},
+
+	{id: 'filter.apply', keys: ['enter'], label: 'keep', context: 'filter', description: 'Keep the filter and go back to the pane', bar: true},
+	{id: 'filter.cancel', keys: ['esc'], label: 'clear', context: 'filter', description: 'Clear the filter', bar: true},
+	{id: 'filter.erase', keys: ['backspace'], label: 'erase', context: 'filter', description: 'Erase the last character'},
+	{id: 'filter.type', keys: ['<text>'], label: 'type', context: 'filter', description: 'Text to look for (prompts, runs: also a status such as failed)'},
+
+	{id: 'help.close', keys: ['esc', '?', 'q', 'enter'], label: 'close', context: 'help', description: 'Close the help', bar: true},
+	{id: 'help.down', keys: ['j', 'down', 'pagedown'], label: 'scroll', context: 'help', description: 'Scroll the help down'},
+	{id: 'help.up', keys: ['k', 'up', 'pageup'], label: 'scroll up', context: 'help', description: 'Scroll the help up'},
+
+	{id: 'confirm.yes', keys: ['y'], label: 'yes', context: 'confirm', description: 'Yes, do it', bar: true},
+	{id: 'confirm.no', keys: ['n', 'esc'], label: 'no', context: 'confirm', description: 'No, leave it', bar: true},
+	{id: 'confirm.switch', keys: ['left', 'right', 'tab', 'shift+tab', 'h', 'l'], label: 'choose', context: 'confirm', description: 'Move between No and Yes'},
+	{id: 'confirm.choose', keys: ['enter'], label: 'choose', context: 'confirm', description: 'Take the highlighted answer (No unless moved)', bar: true},
+
+	{id: 'editor.next-field', keys: ['tab', 'down'], label: 'next field', context: 'editor', description: 'Next field', bar: true},
+	{id: 'editor.previous-field', keys: ['shift+tab', 'up'], label: 'previous field', context: 'editor', description: 'Previous field'},
+	{id: 'editor.increase', keys: ['right', '+'], label: '+', context: 'editor', description: 'Step the value up (weights by 0.05)', bar: true},
+	{id: 'editor.decrease', keys: ['left', '-'], label: '-', context: 'editor', description: 'Step the value down (weights by 0.05)', bar: true},
+	{id: 'editor.type', keys: ['<digit>'], label: 'type', context: 'editor', description: 'Type a value'},
+	{id: 'editor.erase', keys: ['backspace'], label: 'erase', context: 'editor', description: 'Erase the last typed character'},
+	{id: 'editor.advanced', keys: ['a'], label: 'advanced', context: 'editor', description: 'Show or hide the parameters (steps, guidance, seed...)', bar: true},
+	{id: 'editor.submit', keys: ['enter'], label: 'launch', context: 'editor', description: 'Launch the run and follow its log', bar: true},
+	{id: 'editor.cancel', keys: ['esc'], label: 'cancel', context: 'editor', description: 'Close without launching', bar: true},
+
+	{id: 'form.complete', keys: ['tab'], label: 'complete', context: 'prompt-form', description: 'Complete the folder path (in the text field: go to the folder)', bar: true},
+	{id: 'form.next-field', keys: ['down'], label: 'next field', context: 'prompt-form', description: 'Next field'},
+	{id: 'form.previous-field', keys: ['up', 'shift+tab'], label: 'previous field', context: 'prompt-form', description: 'Previous field'},
+	{id: 'form.submit', keys: ['enter'], label: 'create', context: 'prompt-form', description: 'Next field, or create the prompt from the folder field', bar: true},
+	{id: 'form.erase', keys: ['backspace'], label: 'erase', context: 'prompt-form', description: 'Erase the last character'},
+	{id: 'form.clear', keys: ['ctrl+u'], label: 'clear field', context: 'prompt-form', description: 'Clear the field'},
+	{id: 'form.type', keys: ['<text>'], label: 'type', context: 'prompt-form', description: 'Type (paste works too)'},
+	{id: 'form.cancel', keys: ['esc'], label: 'cancel', context: 'prompt-form', description: 'Close without creating', bar: true},
+
+	{id: 'details.close', keys: ['esc', 'enter', 'q'], label: 'close', context: 'details', description: 'Close the details', bar: true},
+	{id: 'message.close', keys: ['esc', 'enter', 'q'], label: 'close', context: 'message', description: 'Close the message', bar: true},
+] as const satisfies readonly Binding[];
+
+export type CommandId = (typeof KEY_BINDINGS)[number]['id'];
+
+const KEY_SYMBOLS: Record<string, string> = {
+	up: '↑',
+	down: '↓',
+	left: '←',
+	right: '→',
+	pageup: 'PgUp',
+	pagedown: 'PgDn',
+	home: 'Home',
+	end: 'End',
+	enter: 'Enter',
+	esc: 'Esc',
+	tab: 'Tab',
+	'shift+tab': 'S-Tab',
+	backspace: 'Bksp',
+	'<text>': 'text',
+	'<digit>': '0-9 .',
+};
+
+/** How a key name is shown to people: '↓', 'ctrl-u', 'Enter'. */
+export function keyLabel(key: string): string {
+	return KEY_SYMBOLS[key] ?? key.replace('ctrl+', 'ctrl-');
+}

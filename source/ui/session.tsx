@@ -1,0 +1,73 @@
+/* @jsxRuntime automatic @jsxImportSource react */
+// The full-screen session: the UI on the given service and terminal, and the terminal given back
+// on exit with a note of the runs that go on on the host. Loaded by launch.ts.
+import {render} from 'ink';
+import type {WorkflowService} from '../service/workflow-service.js';
+import {App} from './components/app.js';
+import {createRuntime, startRuntime} from './data/runtime.js';
+import type {Settings} from './state/weights-form.js';
+import type {CompletePath} from './system/complete-path.js';
+import type {OpenFile} from './system/open-file.js';
+import type {SaveLog} from './system/save-log.js';
+import {enterFullScreen} from './terminal/full-screen.js';
+import {INK_OPTIONS} from './terminal/render-options.js';
+
+export type SessionOptions = {
+	service: WorkflowService;
+	/** How the header names the GPU host, e.g. its config name. */
+	hostLabel: string;
+	stdin?: NodeJS.ReadStream;
+	stdout?: NodeJS.WriteStream;
+	/** Opens the output video (default: xdg-open / open, detached). */
+	openFile?: OpenFile;
+	/** Copies a run's log somewhere and returns where (default: <cwd>/<run-id>.log). */
+	saveLog?: SaveLog;
+	/** Completes a folder path in the new-prompt form (default: the local file system). */
+	completePath?: CompletePath;
+	/** What the launch form starts from (default: the domain defaults; pass the config's). */
+	defaults?: Settings;
+};
+
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {SIGINT: 130, SIGTERM: 143};
+
+export async function runSession(options: SessionOptions): Promise<number> {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const runtime = createRuntime({
+		service: options.service,
+		hostLabel: options.hostLabel,
+		defaults: options.defaults,
+		system: {openFile: options.openFile, saveLog: options.saveLog, completePath: options.completePath},
+	});
+	let unmount = () => {};
+	const screen = enterFullScreen(stdout, () => unmount());
+	let failure: unknown = null;
+	try {
+		// The store is read before the first frame, so that frame is complete.
+		startRuntime(runtime);
+		const app = render(<App runtime={runtime} />, {...INK_OPTIONS, stdout, stdin, patchConsole: true});
+		unmount = () => app.unmount();
+		await app.waitUntilExit();
+	} catch (error) {
+		failure = error;
+	} finally {
+		await runtime.supervisor.detach();
+		runtime.close();
+		screen.restore();
+	}
+	if (failure) {
+		process.stderr.write(`cosmos-tui: the screen failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}\n`);
+		return 1;
+	}
+	stdout.write(farewell(options.service));
+	return screen.signal ? (SIGNAL_CODES[screen.signal] ?? 1) : 0;
+}
+
+/** What is still going on the host when the UI closes. */
+function farewell(service: WorkflowService): string {
+	const active = service.activeRuns();
+	if (active.length === 0) return '';
+	const list = active.map(run => `${run.id} (${run.status})`).join(', ');
+	const first = active[0]!.id;
+	return `cosmos-tui: ${active.length} run${active.length === 1 ? '' : 's'} keep${active.length === 1 ? 's' : ''} going on the host: ${list}.\nOpen cosmos-tui again to follow ${active.length === 1 ? 'it' : 'them'}, or: cosmos-tui logs ${first} --follow\n`;
+}

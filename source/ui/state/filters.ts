@@ -1,0 +1,17 @@
+// What "/" matches in the prompts and runs panes: the text shown and the status, smart case.
+import {RUN_STATUSES, type Prompt} from '../../domain/model.js';
+import {matchesNeedle} from '../text/styled.js';
+import type {RunRow} from '../data/live-data.js';
+
+export function promptMatches(prompt: Prompt, filter: string): boolean {
+	const needle = filter.trim();
+	return needle === '' || matchesNeedle(`${prompt.name} ${prompt.prompt_text} ${prompt.id} ${prompt.video_dir}`, needle);
+}
+
+/** A filter that names a status ("failed", "running") matches that status only. */
+export function runMatches(run: RunRow, filter: string): boolean {
+	const needle = filter.trim();
+	if (needle === '') return true;
+	if ((RUN_STATUSES as readonly string[]).includes(needle.toLowerCase())) return run.status === needle.toLowerCase();
+	return matchesNeedle(`${run.id} ${run.status} ${run.promptName} ${run.failure_kind ?? ''} ${run.stage ?? ''}`, needle);
+}

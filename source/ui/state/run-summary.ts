@@ -1,0 +1,102 @@
+// How a run reads in one line of the runs pane and in the details strip: status icon, progress
+// bar, elapsed time and ETA, outcome. Pure text and colour names; components only lay them out.
+import {CONTROL_NAMES, type Run} from '../../domain/model.js';
+import {elapsedSeconds, formatDuration, STATUS_COLORS, type ColorName} from '../../format/format.js';
+import {stripAnsi, sanitizeForTerminal} from '../text/sanitize.js';
+import {estimateRemaining, runDuration, type DurationSample} from './eta.js';
+
+export type Segment = {text: string; color?: ColorName; dim?: boolean; bold?: boolean};
+
+export const STATUS_ICONS: Record<Run['status'], string> = {
+	pending: '○',
+	running: '●',
+	success: '✓',
+	failed: '✗',
+	cancelled: '■',
+};
+
+/** Text from the store or the host, made one plain line. */
+export function plain(text: string): string {
+	return stripAnsi(sanitizeForTerminal(text));
+}
+
+export function progressBar(fraction: number, width: number): string {
+	const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+	return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+/** "diffusion ███░░░ 52% 3m10s ~4m00s left" for a running run; outcome and duration otherwise. */
+export function runProgress(run: Run, now: number, durations: readonly DurationSample[], barWidth = 10): Segment[] {
+	switch (run.status) {
+		case 'pending':
+			return [{text: run.remote ? 'starting' : 'queued', dim: true}];
+		case 'running': {
+			const fraction = run.progress?.fraction ?? 0;
+			const elapsed = elapsedSeconds(run.started_at, null, now);
+			const remaining = estimateRemaining(run, durations, now);
+			const segments: Segment[] = [
+				{text: `${run.stage ?? 'starting'} `},
+				{text: progressBar(fraction, barWidth), color: 'cyan'},
+				{text: ` ${String(Math.floor(fraction * 100)).padStart(2)}% ${formatDuration(elapsed)}`},
+			];
+			if (remaining !== null) segments.push({text: ` ~${formatDuration(remaining)} left`, dim: true});
+			if (run.stalled) segments.push({text: ' stalled', color: 'yellow'});
+			return segments;
+		}
+		case 'success':
+			return [{text: `done in ${formatDuration(runDuration(run))}`}];
+		case 'failed':
+			return [{text: run.failure_kind ?? 'failed', color: 'red'}, {text: ` after ${formatDuration(runDuration(run))}`, dim: true}];
+		case 'cancelled':
+			return [{text: `cancelled after ${formatDuration(runDuration(run))}`, dim: true}];
+	}
+}
+
+export function weightsText(run: Pick<Run, 'control_weights'>): string {
+	return CONTROL_NAMES.map(name => `${name} ${run.control_weights[name]}`).join(' ');
+}
+
+export function parametersText(run: Pick<Run, 'parameters'>): string {
+	const p = run.parameters;
+	return `steps ${p.num_steps} guidance ${p.guidance} seed ${p.seed} fps ${p.fps} sigma ${p.sigma_max} blur ${p.blur_strength} canny ${p.canny_threshold} gpus ${p.num_gpus}`;
+}
+
+/** One row of the runs pane, cut to `width` columns. */
+export function runRow(
+	run: Run & {promptName: string},
+	options: {now: number; durations: readonly DurationSample[]; width: number; showPrompt: boolean; pad?: boolean},
+): Segment[] {
+	const color = STATUS_COLORS[run.status];
+	// A running run shows its stage where the others show their status: the icon says running.
+	const segments: Segment[] = [
+		{text: `${run.stalled ? '!' : STATUS_ICONS[run.status]} `, color: run.stalled ? 'yellow' : color},
+		{text: `${run.id} `},
+		...(run.status === 'running' ? [] : [{text: run.status.padEnd(10), color}]),
+		...runProgress(run, options.now, options.durations, options.width < 60 ? 6 : 10),
+		{text: `  ${CONTROL_NAMES.map(name => String(run.control_weights[name]).replace(/^0\./, '.')).join('/')}`, dim: true},
+	];
+	if (options.showPrompt) segments.push({text: `  ${plain(run.promptName)}`, dim: true});
+	return fitSegments(segments, options.width, options.pad);
+}
+
+/**
+ * Cuts segments to `width` characters (the last one shown ends with …); `pad` fills the rest
+ * with spaces (for a highlighted row). Unpadded rows draw less, which Ink pays for per cell.
+ */
+export function fitSegments(segments: readonly Segment[], width: number, pad = false): Segment[] {
+	const out: Segment[] = [];
+	let used = 0;
+	for (const segment of segments) {
+		const room = width - used;
+		if (room <= 0) break;
+		if ([...segment.text].length <= room) {
+			out.push(segment);
+			used += [...segment.text].length;
+			continue;
+		}
+		out.push({...segment, text: `${[...segment.text].slice(0, Math.max(0, room - 1)).join('')}…`});
+		used = width;
+	}
+	if (pad && used < width) out.push({text: ' '.repeat(width - used)});
+	return out;
+}

@@ -1,0 +1,129 @@
+// Operations on text that sanitizeForTerminal has already cleaned, so the only escape sequences
+// left are SGR (`ESC [ params m`): wrapping to a width, and highlighting matches of a filter.
+// Colours survive both: a wrapped row re-opens the styles that were on where it starts.
+import stringWidth from 'string-width';
+import {truncateVisible} from './sanitize.js';
+
+const SGR = /\u001B\[[0-9;]*m/g;
+const RESET = '\u001B[0m';
+const HIGHLIGHT_ON = '\u001B[7m';
+const HIGHLIGHT_OFF = '\u001B[27m';
+
+type Token = {sgr: string} | {text: string};
+
+function tokens(s: string): Token[] {
+	const out: Token[] = [];
+	let last = 0;
+	for (const match of s.matchAll(SGR)) {
+		if (match.index > last) out.push({text: s.slice(last, match.index)});
+		out.push({sgr: match[0]});
+		last = match.index + match[0].length;
+	}
+	if (last < s.length) out.push({text: s.slice(last)});
+	return out;
+}
+
+const isReset = (sgr: string) => sgr === '\u001B[m' || sgr === RESET;
+/** Most log text: one column per character, no need to measure graphemes. */
+const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** Text without its SGR sequences. */
+export function plainText(s: string): string {
+	return s.includes('\u001B') ? s.replaceAll(SGR, '') : s;
+}
+
+/** Rows of at most `width` columns. Wide characters are never split; styles carry over. */
+export function wrapStyled(s: string, width: number): string[] {
+	if (width <= 0) return [''];
+	if (!s.includes('\u001B') && s.length <= width && stringWidth(s) <= width) return [s];
+	const rows: string[] = [];
+	let row = '';
+	let used = 0;
+	/** SGR sequences since the last reset: what a new row must re-open. */
+	let active: string[] = [];
+	const breakRow = () => {
+		rows.push(active.length > 0 ? row + RESET : row);
+		row = active.join('');
+		used = 0;
+	};
+	for (const token of tokens(s)) {
+		if ('sgr' in token) {
+			row += token.sgr;
+			active = isReset(token.sgr) ? [] : [...active, token.sgr];
+			continue;
+		}
+		if (PRINTABLE_ASCII.test(token.text)) {
+			let rest = token.text;
+			while (rest.length > 0) {
+				if (used >= width) breakRow();
+				const take = rest.slice(0, width - used);
+				row += take;
+				used += take.length;
+				rest = rest.slice(take.length);
+			}
+			continue;
+		}
+		for (const {segment} of graphemes.segment(token.text)) {
+			const w = stringWidth(segment);
+			if (used + w > width && used > 0) breakRow();
+			row += segment;
+			used += w;
+		}
+	}
+	rows.push(row);
+	return rows;
+}
+
+/** Sanitized text cut to `width` columns with a marker, measuring only when it might not fit. */
+export function fitStyled(s: string, width: number, marker = '…'): string {
+	const plain = plainText(s);
+	if (plain.length <= width && PRINTABLE_ASCII.test(plain)) return s;
+	return truncateVisible(s, width, marker);
+}
+
+/** Case-insensitive unless the needle has a capital letter (smart case, as in less and vim). */
+export function matchesNeedle(haystack: string, needle: string): boolean {
+	if (needle === '') return true;
+	return needle === needle.toLowerCase() ? haystack.toLowerCase().includes(needle) : haystack.includes(needle);
+}
+
+/** Wraps every match of `needle` (smart case) in reverse video, keeping the text's own colours. */
+export function highlightMatches(s: string, needle: string): string {
+	if (needle === '') return s;
+	const plain = plainText(s);
+	const caseless = needle === needle.toLowerCase();
+	const haystack = caseless ? plain.toLowerCase() : plain;
+	// Match ranges in plain-text offsets (toLowerCase keeps lengths for the scripts in logs).
+	const ranges: Array<[number, number]> = [];
+	for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) {
+		ranges.push([at, at + needle.length]);
+	}
+	if (ranges.length === 0 || haystack.length !== plain.length) return s;
+	let out = '';
+	let offset = 0;
+	let range = 0;
+	let inside = false;
+	for (const token of tokens(s)) {
+		if ('sgr' in token) {
+			// A reset inside a match would end the highlight with it: turn it back on.
+			out += token.sgr + (inside && isReset(token.sgr) ? HIGHLIGHT_ON : '');
+			continue;
+		}
+		for (const character of token.text) {
+			const current = ranges[range];
+			if (!inside && current && offset === current[0]) {
+				out += HIGHLIGHT_ON;
+				inside = true;
+			}
+			out += character;
+			offset += character.length;
+			if (inside && current && offset >= current[1]) {
+				out += HIGHLIGHT_OFF;
+				inside = false;
+				range++;
+			}
+		}
+	}
+	return inside ? out + HIGHLIGHT_OFF : out;
+}

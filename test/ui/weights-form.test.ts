@@ -1,0 +1,97 @@
+import test from 'ava';
+import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../source/domain/model.js';
+import {
+	fieldText,
+	formChanges,
+	openWeightsForm,
+	reduceWeightsForm,
+	visibleFields,
+	type WeightsFormAction,
+	type WeightsFormState,
+} from '../../source/ui/state/weights-form.js';
+
+const open = (mode: 'launch' | 'rerun' = 'rerun') =>
+	openWeightsForm({
+		mode,
+		promptId: 'ps_1',
+		promptName: 'street',
+		parentRunId: mode === 'rerun' ? 'rs_1' : null,
+		settings: {weights: {...DEFAULT_WEIGHTS, edge: 0.3}, parameters: {...DEFAULT_PARAMETERS}},
+	});
+
+const apply = (state: WeightsFormState, ...actions: WeightsFormAction[]) => actions.reduce(reduceWeightsForm, state);
+const type = (text: string): WeightsFormAction[] => [...text].map(character => ({type: 'type', text: character}));
+
+test('opens prefilled on the first weight, parameters hidden', t => {
+	const form = open();
+	t.is(form.field, 'vis');
+	t.is(form.values.weights.edge, 0.3);
+	t.deepEqual(visibleFields(form).map(field => field.id), ['vis', 'edge', 'depth', 'seg']);
+	t.is(fieldText(form, 'vis'), '0.25');
+});
+
+test('left and right step a weight by 0.05 without float drift, within 0..1', t => {
+	let form = apply(open(), {type: 'step', direction: 1});
+	t.is(form.values.weights.vis, 0.3);
+	form = apply(form, ...Array.from({length: 30}, () => ({type: 'step', direction: 1}) as const));
+	t.is(form.values.weights.vis, 1, 'stops at the top');
+	form = apply(form, ...Array.from({length: 30}, () => ({type: 'step', direction: -1}) as const));
+	t.is(form.values.weights.vis, 0, 'stops at the bottom');
+	form = apply(form, {type: 'step', direction: 1}, {type: 'step', direction: 1}, {type: 'step', direction: 1});
+	t.is(form.values.weights.vis, 0.15, '0.05 * 3 is 0.15, not 0.15000000000000002');
+});
+
+test('digits type a value, committed when leaving the field', t => {
+	let form = apply(open(), ...type('0.6'));
+	t.is(fieldText(form, 'vis'), '0.6', 'shows what is typed');
+	t.is(form.values.weights.vis, 0.25, 'not committed yet');
+	form = apply(form, {type: 'next-field'});
+	t.is(form.values.weights.vis, 0.6);
+	t.is(form.field, 'edge');
+	t.is(form.notice, null);
+});
+
+test('a typed value out of bounds is clamped, and the form says so', t => {
+	const form = apply(open(), ...type('1.5'), {type: 'next-field'});
+	t.is(form.values.weights.vis, 1);
+	t.regex(form.notice ?? '', /vis: 1\.5 is out of 0\.\.1; set to 1/);
+	const rounded = apply(open(), ...type('0.123'), {type: 'next-field'});
+	t.is(rounded.values.weights.vis, 0.12, 'weights keep two decimals');
+});
+
+test('typing ignores what cannot be a number, and erase works on the typed text', t => {
+	let form = apply(open(), ...type('0..5'));
+	t.is(fieldText(form, 'vis'), '0.5', 'a second dot is ignored');
+	form = apply(form, {type: 'erase'}, ...type('7'), {type: 'step', direction: 1});
+	t.is(form.values.weights.vis, 0.75, 'stepping commits the typed 0.7 first, then steps');
+	const empty = apply(open(), {type: 'erase'}, {type: 'erase'}, {type: 'erase'}, {type: 'erase'}, {type: 'next-field'});
+	t.is(empty.values.weights.vis, 0.25, 'an emptied field keeps its value');
+});
+
+test('the advanced toggle shows the parameters; integers take no decimals; levels step through presets', t => {
+	let form = apply(open(), {type: 'toggle-advanced'});
+	t.is(visibleFields(form).length, 12, "4 weights and 8 parameters");
+	form = apply(form, ...Array.from({length: 4}, () => ({type: 'next-field'}) as const));
+	t.is(form.field, 'num_steps');
+	form = apply(form, ...type('4.5'), {type: 'next-field'});
+	t.is(form.values.parameters.num_steps, 45, 'the dot is ignored for an integer');
+	form = apply(form, {type: 'next-field'}, {type: 'next-field'}, {type: 'next-field'}, {type: 'next-field'});
+	t.is(form.field, 'blur_strength');
+	form = apply(form, {type: 'step', direction: 1}, {type: 'step', direction: 1}, {type: 'step', direction: 1});
+	t.is(form.values.parameters.blur_strength, 'very_high', 'levels stop at the last preset');
+	form = apply(form, {type: 'toggle-advanced'});
+	t.is(form.field, 'vis', 'hiding the parameters moves focus back to a weight');
+	t.is(apply(form, {type: 'previous-field'}).field, 'seg', 'fields wrap around');
+});
+
+test('launching needs one weight above 0; the changes are what differs from the start', t => {
+	let form = apply(open(), ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'));
+	form = apply(form, {type: 'submitting'});
+	t.false(form.submitting);
+	t.regex(form.notice ?? '', /at least one control weight/);
+	const ready = apply(open(), {type: 'next-field'}, {type: 'step', direction: 1}, {type: 'submitting'});
+	t.true(ready.submitting);
+	t.deepEqual(formChanges(ready), {weights: {edge: 0.35}, parameters: {}});
+	t.is(apply(ready, {type: 'step', direction: 1}).values.weights.edge, 0.35, 'no edits while submitting');
+	t.is(apply(ready, {type: 'failed', message: 'no host'}).notice, 'no host');
+});
