@@ -52,6 +52,16 @@ export async function connectToSandbox(sandbox: SandboxHost): Promise<NodeSSH> {
 }
 
 /** POSIX shell quoting: each argument in single quotes, joined with spaces. */
+/** Runs fn with a connection to the sandbox, closing it afterwards. */
+export async function withSandboxSsh<T>(sandbox: SandboxHost, fn: (ssh: NodeSSH) => Promise<T>): Promise<T> {
+	const ssh = await connectToSandbox(sandbox);
+	try {
+		return await fn(ssh);
+	} finally {
+		ssh.dispose();
+	}
+}
+
 export function shellJoin(args: readonly string[]): string {
 	return args.map(arg => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }

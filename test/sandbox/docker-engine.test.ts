@@ -10,6 +10,7 @@ import {
 	startSandboxHost,
 	startSimRun,
 	streamCommand,
+	withSandboxSsh,
 } from '../helpers/sandbox-host.js';
 
 const run = canRunSandbox() ? test : test.skip;
@@ -23,14 +24,7 @@ test.after.always(async () => {
 	await sandbox?.stop();
 });
 
-async function withSsh<T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> {
-	const ssh = await connectToSandbox(sandbox);
-	try {
-		return await fn(ssh);
-	} finally {
-		ssh.dispose();
-	}
-}
+const withSsh = <T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> => withSandboxSsh(sandbox, fn);
 
 async function docker(ssh: NodeSSH, ...args: string[]): Promise<string> {
 	const result = await streamCommand(ssh, shellJoin(['docker', ...args]));

@@ -14,6 +14,7 @@ import {
 	sandboxSshConfig,
 	startSandboxHost,
 	streamCommand,
+	withSandboxSsh,
 } from '../helpers/sandbox-host.js';
 
 const run = canRunSandbox() ? test : test.skip;
@@ -27,14 +28,7 @@ test.after.always(async () => {
 	await sandbox?.stop();
 });
 
-async function withSsh<T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> {
-	const ssh = await connectToSandbox(sandbox);
-	try {
-		return await fn(ssh);
-	} finally {
-		ssh.dispose();
-	}
-}
+const withSsh = <T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> => withSandboxSsh(sandbox, fn);
 
 /** Opens `count` exec channels at once that block until `release` exists; returns how many opened. */
 async function concurrentSessions(host: SandboxHost, count: number): Promise<{opened: number; refused: string[]}> {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type Run} from '../../source/domain/model.js';
+import {newRun, type Run} from '../../source/domain/model.js';
 import {INITIAL_APP_STATE, reduceApp, type AppState} from '../../source/ui/state/app-state.js';
 import {openConfirm, reduceConfirm} from '../../source/ui/state/confirm.js';
 import {estimateRemaining, medianDuration} from '../../source/ui/state/eta.js';
@@ -11,23 +11,15 @@ import type {RunRow} from '../../source/ui/data/live-data.js';
 
 function run(overrides: Partial<Run> = {}): RunRow {
 	return {
-		id: 'rs_000000000001',
-		prompt_id: 'ps_1',
-		status: 'success',
-		stage: 'done',
-		progress: null,
-		control_weights: {...DEFAULT_WEIGHTS},
-		parameters: {...DEFAULT_PARAMETERS},
-		parent_run_id: null,
-		outputs: {},
-		error_message: null,
-		failure_kind: null,
-		stalled: false,
-		remote: null,
-		metrics: {},
-		created_at: '2026-01-01T00:00:00.000Z',
-		started_at: '2026-01-01T00:00:00.000Z',
-		completed_at: '2026-01-01T00:10:00.000Z',
+		...newRun({
+			id: 'rs_000000000001',
+			prompt_id: 'ps_1',
+			status: 'success',
+			stage: 'done',
+			created_at: '2026-01-01T00:00:00.000Z',
+			started_at: '2026-01-01T00:00:00.000Z',
+			completed_at: '2026-01-01T00:10:00.000Z',
+		}),
 		promptName: 'street',
 		...overrides,
 	};
