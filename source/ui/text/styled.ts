@@ -37,6 +37,12 @@ export function plainText(s: string): string {
 export function wrapStyled(s: string, width: number): string[] {
 	if (width <= 0) return [''];
 	if (!s.includes('\u001B') && s.length <= width && stringWidth(s) <= width) return [s];
+	if (PRINTABLE_ASCII.test(s)) {
+		// Plain ASCII (the common log line): one column a character, so rows are slices.
+		const rows: string[] = [];
+		for (let at = 0; at < s.length; at += width) rows.push(s.slice(at, at + width));
+		return rows;
+	}
 	const rows: string[] = [];
 	let row = '';
 	let used = 0;
@@ -78,7 +84,11 @@ export function wrapStyled(s: string, width: number): string[] {
 /** Sanitized text cut to `width` columns with a marker, measuring only when it might not fit. */
 export function fitStyled(s: string, width: number, marker = '…'): string {
 	const plain = plainText(s);
-	if (plain.length <= width && PRINTABLE_ASCII.test(plain)) return s;
+	if (PRINTABLE_ASCII.test(plain)) {
+		if (plain.length <= width) return s;
+		// Plain ASCII (the common log line): one column a character, so cutting is a slice.
+		if (plain === s && marker === '…' && width >= 1) return `${s.slice(0, width - 1)}…`;
+	}
 	return truncateVisible(s, width, marker);
 }
 
