@@ -1,5 +1,6 @@
 // Writing to the terminal from commands: colour (respecting NO_COLOR), tables and JSON.
-import {STATUS_COLORS, truncate, type ColorName} from '../format/format.js';
+import {STATUS_COLORS, type ColorName} from '../format/format.js';
+import {sanitizeForTerminal, stripAnsi} from '../ui/text/sanitize.js';
 import type {RunStatus} from '../domain/model.js';
 
 const CODES: Record<ColorName | 'bold' | 'dim', [number, number]> = {
@@ -36,6 +37,12 @@ export class Output {
 		return this.paint(STATUS_COLORS[status], status);
 	}
 
+	/** Text from the GPU host: only colours survive, and only when colour is on. */
+	remote(text: string): string {
+		const safe = sanitizeForTerminal(text);
+		return this.color ? safe : stripAnsi(safe);
+	}
+
 	line(text = ''): void {
 		this.stdout.write(`${text}\n`);
 	}
@@ -49,16 +56,11 @@ export class Output {
 	}
 
 	/** A plain table; cells may hold colour codes (not counted in widths). */
-	table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, maxWidths: readonly number[] = []): void {
+	table(headers: readonly string[], cells: ReadonlyArray<readonly string[]>): void {
 		const visible = (s: string) => s.replaceAll(/\u001B\[[\d;]*m/g, '').length;
-		const cells = rows.map(row => row.map((cell, i) => (maxWidths[i] ? fitColored(cell, maxWidths[i]!, visible) : cell)));
 		const widths = headers.map((h, i) => Math.max(h.length, ...cells.map(row => visible(row[i] ?? ''))));
 		const pad = (s: string, i: number) => s + ' '.repeat(Math.max(0, widths[i]! - visible(s)));
 		this.line(this.paint('bold', headers.map(pad).join('  ').trimEnd()));
 		for (const row of cells) this.line(row.map(pad).join('  ').trimEnd());
 	}
-}
-
-function fitColored(cell: string, width: number, visible: (s: string) => number): string {
-	return visible(cell) === cell.length ? truncate(cell, width) : cell;
 }

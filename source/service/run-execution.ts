@@ -21,6 +21,9 @@ type Deps = {
 
 type RunAndPrompt = {run: Run; prompt: Prompt};
 
+/** Another process follows the run (and writes its log); tail the log instead. */
+export class FollowedElsewhereError extends ConflictError {}
+
 export class RunExecution {
 	private executorPromise: Promise<Executor> | null = null;
 	private readonly following = new Map<string, Promise<Run>>();
@@ -111,7 +114,7 @@ export class RunExecution {
 		await this.deps.files.ensure(run.id);
 		const lock = tryLock(path.join(this.deps.files.dir(run.id), 'follower.pid'));
 		if (!('release' in lock)) {
-			throw new ConflictError(`run ${run.id} is being followed by process ${lock.ownerPid}`);
+			throw new FollowedElsewhereError(`run ${run.id} is being followed by process ${lock.ownerPid}`);
 		}
 		const writer = new LogWriter(this.deps.files.logPath(run.id));
 		try {

@@ -17,7 +17,7 @@ import type {Executor, HostStatus} from '../executor/executor.js';
 import {contains, eq, or, type Store} from '../store/index.js';
 import {TypedEmitter, type ServiceEvents} from './events.js';
 import {scanInputFolder} from './inputs.js';
-import {RunExecution} from './run-execution.js';
+import {FollowedElsewhereError, RunExecution} from './run-execution.js';
 import {RunFiles} from './run-files.js';
 import {Deletion} from './deletion.js';
 import {tailLines} from './log-tail.js';
@@ -291,7 +291,7 @@ export class WorkflowService {
 		try {
 			return await this.followRun(id, options);
 		} catch (error) {
-			if (!(error instanceof ConflictError) || !/being followed by process/.test(error.message)) throw error;
+			if (!(error instanceof FollowedElsewhereError)) throw error;
 		}
 		const isOver = () => {
 			this.store.refresh();

@@ -1,6 +1,5 @@
 // logs, kill and status: the commands that look at or act on the GPU host.
 import {UsageError} from '../../domain/errors.js';
-import {sanitizeForTerminal, stripAnsi} from '../../ui/text/sanitize.js';
 import type {HostReport} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {followRuns, summary} from './run.js';
@@ -18,9 +17,8 @@ export const logsCommand: Command = {
 		const service = await context.service();
 		const run = service.getRun(service.resolveId('runs', id!));
 		const {out} = context;
-		const clean = (line: string) => (out.color ? sanitizeForTerminal(line) : stripAnsi(sanitizeForTerminal(line)));
 		const saved = await service.readLogTail(run.id, Number.MAX_SAFE_INTEGER);
-		for (const line of saved.slice(-tail || saved.length)) out.line(clean(line));
+		for (const line of saved.slice(-tail || saved.length)) out.line(out.remote(line));
 		if (!context.flags.follow || run.status !== 'running') return 0;
 		const finished = await followRuns(context, service, [run], (r, signal) => service.streamRun(r.id, saved.length, {signal}));
 		return finished === null ? 130 : finished[0]?.status === 'success' ? 0 : 1;

@@ -1,7 +1,6 @@
 // run, inference and rerun: create runs, then launch them detached or follow them to the end.
 import type {Run} from '../../domain/model.js';
 import {formatDuration} from '../../format/format.js';
-import {sanitizeForTerminal, stripAnsi} from '../../ui/text/sanitize.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {RUN_FLAGS, runChanges} from '../flags.js';
@@ -90,12 +89,11 @@ export async function followRuns(
 	const {out} = context;
 	const ids = new Set(runs.map(run => run.id));
 	const prefix = (id: string) => (runs.length > 1 ? `${out.paint('dim', id)} ` : '');
-	const clean = (line: string) => (out.color ? sanitizeForTerminal(line) : stripAnsi(sanitizeForTerminal(line)));
 	const offLog = service.events.on('log', ({runId, line}) => {
-		if (ids.has(runId) && !context.flags.json) out.line(prefix(runId) + clean(line));
+		if (ids.has(runId) && !context.flags.json) out.line(prefix(runId) + out.remote(line));
 	});
 	const offProgress = service.events.on('progress', ({run_id, stage, fraction, message}) => {
-		if (ids.has(run_id)) out.info(`${prefix(run_id)}» ${stage} ${Math.round(fraction * 100)}% ${clean(message)}`);
+		if (ids.has(run_id)) out.info(`${prefix(run_id)}» ${stage} ${Math.round(fraction * 100)}% ${out.remote(message)}`);
 	});
 	const abort = new AbortController();
 	const onInterrupt = () => abort.abort();
