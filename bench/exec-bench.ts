@@ -13,7 +13,7 @@ import path from 'node:path';
 import {NodeSSH} from 'node-ssh';
 import {startSandboxHost} from '../sandbox/host/sandbox-host.js';
 import {DEFAULT_CONFIG, type Config} from '../source/config/schema.js';
-import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type InputFile, type Prompt, type Run} from '../source/domain/model.js';
+import {type InputFile, type Prompt, newRun} from '../source/domain/model.js';
 import {createExecutor} from '../source/executor/create-executor.js';
 import type {ExecutorEvents, Job} from '../source/executor/executor.js';
 
@@ -45,7 +45,7 @@ try {
 	let started = performance.now();
 	const firstHandle = await executor.launch(first, quiet);
 	const firstMs = performance.now() - started;
-	await onHost(`docker rm -f ${firstHandle.container}`);
+	await onHost(`docker rm -f ${firstHandle.job}`);
 	const warm: number[] = [];
 	for (let i = 0; i < RERUNS; i++) {
 		const rerun = job(prompt);
@@ -53,7 +53,7 @@ try {
 		started = performance.now();
 		const handle = await executor.launch(rerun, quiet);
 		warm.push(performance.now() - started);
-		await onHost(`docker rm -f ${handle.container}`);
+		await onHost(`docker rm -f ${handle.job}`);
 	}
 	const cold: number[] = [];
 	for (let i = 0; i < 3; i++) {
@@ -63,7 +63,7 @@ try {
 		started = performance.now();
 		const handle = await fresh.launch(rerun, quiet);
 		cold.push(performance.now() - started);
-		await onHost(`docker rm -f ${handle.container}`);
+		await onHost(`docker rm -f ${handle.job}`);
 		await fresh.close();
 	}
 	const baseline = await originalWay(prompt, config);
@@ -86,7 +86,7 @@ try {
 	const replayJob = job(prompt);
 	sims.set(replayJob.run.id, {mode: 'flood', lines: LINES});
 	const replayHandle = await executor.launch(replayJob, quiet);
-	await onHost(`docker wait ${replayHandle.container}`);
+	await onHost(`docker wait ${replayHandle.job}`);
 	const replay = lineCounter(/flood line (\d+) of/);
 	await executor.follow(replayHandle, replayJob, {log: replay.log, progress: () => undefined}, {skipLines: 0});
 	const replayed = replay.report(LINES);
@@ -127,11 +127,8 @@ function makeInput(name: string, size: number): InputFile {
 function job(prompt: Prompt): Job {
 	const id = `rs_${randomBytes(6).toString('hex')}`;
 	const now = new Date().toISOString();
-	const run: Run = {
-		id, prompt_id: prompt.id, status: 'pending', stage: null, progress: null, control_weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS},
-		parent_run_id: null, outputs: {}, error_message: null, failure_kind: null, stalled: false, remote: null, metrics: {}, created_at: now, started_at: null, completed_at: null,
-	};
-	return {run, prompt, outputDir: path.join(dir, 'runs', id)};
+	const run = newRun({id, prompt_id: prompt.id, stage: null, created_at: now});
+	return {run, prompt, outputDir: path.join(dir, 'runs', id), gpus: []};
 }
 
 /** A command on the sandbox host through a connection of its own (container names need no quoting). */

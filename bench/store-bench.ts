@@ -92,11 +92,17 @@ function makeData(runCount: number): {prompts: Prompt[]; runs: Run[]} {
 				error_message: status === 'failed' ? 'CUDA out of memory. Tried to allocate 2.00 GiB' : null,
 				failure_kind: status === 'failed' ? pick(failureKinds) : null,
 				stalled: false,
-				remote: {host: 'gpu-box-1', container: `cosmos-${id}`, run_dir: `/workspace/cosmos/runs/${id}`},
+				remote: {backend: 'docker', host: 'gpu-box-1', job: `cosmos-${id}`, run_dir: `/workspace/cosmos/runs/${id}`},
 				metrics: done ? {duration_s: Math.round(random() * 900), peak_vram_gb: Math.round(random() * 800) / 10} : {},
 				created_at: created,
 				started_at: new Date(clock + 2000).toISOString(),
 				completed_at: done ? new Date(clock + 600_000).toISOString() : null,
+				priority: 0,
+				queue_order: clock,
+				host: null,
+				placement: {host: 'gpu-box-1', gpus: [0]},
+				sweep_id: null,
+				cancel_requested_at: null,
 			});
 		}
 	}

@@ -1,7 +1,8 @@
 // TUI benchmark: the full-screen UI rendered to a fake TTY (isTTY, 160x48), on a real service.
 //   1. start to the first full frame with a store of 50,000 runs (5,000 prompts);
-//   2. a run printing 10,000 lines/s for 10 s through the service's 'log' events: how far the
-//      screen lags the source, frames per second, key press to screen (p95), peak RSS;
+//   2. a run printing 10,000 lines/s for 10 s, dispatched by a worker in this process (its lines
+//      reach the UI as the service's 'log' events): how far the screen lags the source, frames
+//      per second, key press to screen (p95), peak RSS;
 //   3. CPU with the UI open and nothing changing.
 // Prints a markdown table. Run: npm run bench:tui
 import {execFileSync} from 'node:child_process';
@@ -12,8 +13,18 @@ import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {DEFAULT_CONFIG} from '../source/config/schema.js';
-import {DEFAULT_NEGATIVE_PROMPT, DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, RUN_STATUSES, type Prompt, type RemoteHandle, type Run} from '../source/domain/model.js';
-import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, HostStatus, Job} from '../source/executor/executor.js';
+import {DEFAULT_NEGATIVE_PROMPT, DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, FINAL_STATUSES, isActive, newRun, type Prompt, type RemoteHandle, type Run, type RunStatus} from '../source/domain/model.js';
+import type {
+	ExecutionResult,
+	Executor,
+	ExecutorEvents,
+	FollowOptions,
+	GpuInfo,
+	HostStatus,
+	Job,
+	LaunchOptions,
+	Reconciled,
+} from '../source/executor/executor.js';
 import {WorkflowService} from '../source/service/workflow-service.js';
 import {openStore} from '../source/store/index.js';
 
@@ -75,7 +86,7 @@ class FakeKeyboard extends EventEmitter {
 }
 
 function mount(service: WorkflowService) {
-	const runtime = createRuntime({service, hostLabel: 'bench-gpu', system: {openFile: async () => {}, saveLog: async () => '', completePath: async typed => ({completed: typed, candidates: []})}});
+	const runtime = createRuntime({service, system: {openFile: async () => {}, saveLog: async () => '', completePath: async typed => ({completed: typed, candidates: []})}});
 	const tty = new FakeTty();
 	const keyboard = new FakeKeyboard();
 	const renderTimes: number[] = [];
@@ -94,7 +105,7 @@ function mount(service: WorkflowService) {
 		renderTimes,
 		async unmount() {
 			app.unmount();
-			await runtime.supervisor.detach();
+			await runtime.tails.detach();
 			runtime.close();
 		},
 	};
@@ -133,29 +144,30 @@ function storeData(runCount: number): {prompts: Prompt[]; runs: Run[]} {
 			created_at: new Date(clock).toISOString(),
 		};
 		prompts.push(prompt);
+		const newest = p === runCount / 10 - 1;
 		for (let r = 0; r < 10; r++) {
 			clock += 2000;
-			const status = r < 8 ? 'success' : RUN_STATUSES[(p + r) % RUN_STATUSES.length]!;
-			const done = status !== 'pending' && status !== 'running';
-			runs.push({
-				id: `rs_${(p * 10 + r).toString(16).padStart(12, '0')}`,
-				prompt_id: prompt.id,
-				status,
-				stage: done ? 'done' : 'diffusion',
-				progress: null,
-				control_weights: {...DEFAULT_WEIGHTS, vis: (r % 5) / 5},
-				parameters: {...DEFAULT_PARAMETERS},
-				parent_run_id: null,
-				outputs: status === 'success' ? {video: `/data/runs/${p}/output.mp4`} : {},
-				error_message: status === 'failed' ? 'out of GPU memory' : null,
-				failure_kind: status === 'failed' ? 'oom' : null,
-				stalled: false,
-				remote: null,
-				metrics: done ? {duration_s: 300 + r} : {},
-				created_at: new Date(clock).toISOString(),
-				started_at: new Date(clock).toISOString(),
-				completed_at: done ? new Date(clock + 300_000).toISOString() : null,
-			});
+			// Old runs have ended; the newest prompt has one running and one queued, as a live store would.
+			const status: RunStatus = r < 8 ? 'success' : newest ? (r === 8 ? 'running' : 'queued') : FINAL_STATUSES[(p + r) % FINAL_STATUSES.length]!;
+			const done = !isActive(status);
+			const createdAt = new Date(clock).toISOString();
+			runs.push(
+				newRun({
+					id: `rs_${(p * 10 + r).toString(16).padStart(12, '0')}`,
+					prompt_id: prompt.id,
+					status,
+					stage: done ? 'done' : status === 'running' ? 'diffusion' : 'queued',
+					control_weights: {...DEFAULT_WEIGHTS, vis: (r % 5) / 5},
+					parameters: {...DEFAULT_PARAMETERS},
+					outputs: status === 'success' ? {video: `/data/runs/${p}/output.mp4`} : {},
+					error_message: status === 'failed' ? 'out of GPU memory' : null,
+					failure_kind: status === 'failed' ? 'oom' : null,
+					metrics: done ? {duration_s: 300 + r} : {},
+					created_at: createdAt,
+					started_at: status === 'queued' ? null : createdAt,
+					completed_at: done ? new Date(clock + 300_000).toISOString() : null,
+				}),
+			);
 		}
 	}
 	return {prompts, runs};
@@ -198,8 +210,19 @@ class FloodExecutor implements Executor {
 	readonly emittedAt: number[] = [];
 	endedAt = 0;
 
-	async launch(job: Job): Promise<RemoteHandle> {
-		return {host: 'bench', container: `cosmos-tui-${job.run.id}`, run_dir: `/remote/${job.run.id}`};
+	async launch(job: Job, _events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
+		await options.beforeStart?.();
+		return {backend: 'docker', host: 'bench', job: `cosmos-tui-${job.run.id}`, run_dir: `/remote/${job.run.id}`};
+	}
+
+	async reconcile(): Promise<Reconciled> {
+		return {state: 'absent'};
+	}
+
+	async remove(): Promise<void> {}
+
+	async gpus(): Promise<GpuInfo[]> {
+		return [{index: 0, name: 'Bench GPU', memoryUsedMiB: 0, memoryTotalMiB: 81_559, utilizationPercent: 0, temperatureC: 30}];
 	}
 
 	follow(_handle: RemoteHandle, job: Job, events: ExecutorEvents, options: FollowOptions): Promise<ExecutionResult> {
@@ -252,8 +275,7 @@ async function benchFlood(root: string): Promise<FloodResult> {
 	const store = await openStore(dataDir);
 	const executor = new FloodExecutor();
 	const config = structuredClone(DEFAULT_CONFIG);
-	config.remote.host = 'bench';
-	const service = new WorkflowService({store, config, dataDir, executor: async () => executor});
+	const service = new WorkflowService({store, config, dataDir, hosts: [{name: 'bench', gpus: [0], executor: async () => executor}]});
 	// The sample videos of the repository (npm scripts run in its root, compiled or not).
 	const {prompt} = await service.createPrompt({text: 'a harbour at dawn', videoDir: path.resolve('data/samples/street')});
 	const run = await service.createRun(prompt.id);
@@ -277,7 +299,10 @@ async function benchFlood(root: string): Promise<FloodResult> {
 	}, 100);
 	const cpuStart = process.cpuUsage();
 	const floodStart = performance.now();
-	await screen.runtime.supervisor.launch(run.id);
+	// The worker runs here (the UI would tail its log file otherwise): its lines are events.
+	screen.runtime.tails.setWorkerHere(true);
+	const worker = new AbortController();
+	const dispatching = service.runWorker({signal: worker.signal});
 
 	// Key presses during the flood, and the time until a frame shows their effect. First half:
 	// k (scroll up: pauses) and G (follow again), the usual moves in a busy log. Second half:
@@ -329,6 +354,8 @@ async function benchFlood(root: string): Promise<FloodResult> {
 	const moveLatencies = latencies('move');
 	const wrapLatencies = latencies('wrap');
 
+	worker.abort();
+	await dispatching;
 	await screen.unmount();
 	await service.close();
 	await store.close();

@@ -6,7 +6,7 @@
 //   remote/ remote/checkpoints/        (remoteDir, owned by the login user)
 //   hf-cache/                          (hfCacheDir, owned by the login user)
 //   canary/                            (writable by the login user; canaryPath = canary/canary)
-import {chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
@@ -31,6 +31,20 @@ export type SandboxFiles = {
 /** Two GPUs, the second busy, so status code sees more than one and different loads. */
 export const DEFAULT_GPUS_CSV = '0, NVIDIA H100 80GB HBM3, 1024, 81559, 3, 34\n1, NVIDIA H100 80GB HBM3, 40960, 81559, 97, 61\n';
 
+/** `count` H100s for gpus.csv: the `busy` ones with 30000 MiB used (a foreign process), the others 300 MiB. */
+export function gpuCsv(count: number, busy: readonly number[] = []): string {
+	let csv = '';
+	for (let index = 0; index < count; index++) {
+		csv += busy.includes(index) ? `${index}, NVIDIA H100 80GB HBM3, 30000, 81559, 97, 61\n` : `${index}, NVIDIA H100 80GB HBM3, 300, 81559, 0, 34\n`;
+	}
+	return csv;
+}
+
+/** Replaces gpus.csv atomically (temp file + rename), so nvidia-smi never reads half a file. */
+export function writeGpusCsv(path: string, csv: string): void {
+	writeWithMode(`${path}.new`, csv, 0o644);
+	renameSync(`${path}.new`, path);
+}
 
 /** `docker` on the login user's PATH: the root-side docker through `sudo -n`, like many GPU hosts. */
 const DOCKER_SHIM = `#!/bin/sh
@@ -56,7 +70,7 @@ function ownedDir(path: string, uid: number, gid: number, mode = 0o755): void {
 	chmodSync(path, mode);
 }
 
-export async function writeSandboxFiles(dir: string, user: {uid: number; gid: number}): Promise<SandboxFiles> {
+export async function writeSandboxFiles(dir: string, user: {uid: number; gid: number}, gpusCsv = DEFAULT_GPUS_CSV): Promise<SandboxFiles> {
 	chmodSync(dir, 0o755);
 	const ssh = join(dir, 'ssh');
 	mkdirSync(ssh);
@@ -76,7 +90,7 @@ export async function writeSandboxFiles(dir: string, user: {uid: number; gid: nu
 	copyFileSync(nvidiaSmiSource, join(binDir, 'nvidia-smi'));
 	chmodSync(join(binDir, 'nvidia-smi'), 0o755);
 	const gpusPath = join(dir, 'gpus.csv');
-	writeWithMode(gpusPath, DEFAULT_GPUS_CSV, 0o644);
+	writeGpusCsv(gpusPath, gpusCsv);
 
 	const remoteDir = join(dir, 'remote');
 	ownedDir(remoteDir, user.uid, user.gid);

@@ -7,12 +7,16 @@ import {join} from 'node:path';
 import {execa} from 'execa';
 import {PODMAN, SANDBOX_IMAGE, SANDBOX_USER, prepareMachine} from './machine.js';
 import {childrenOf, descendantsOf, isAlive, signalAll, waitUntilGone} from './processes.js';
-import {type SandboxFiles, writeSandboxFiles} from './sandbox-files.js';
+import {DEFAULT_GPUS_CSV, type SandboxFiles, gpuCsv, writeGpusCsv, writeSandboxFiles} from './sandbox-files.js';
 import {startSshd} from './sshd.js';
 
 export type SandboxHostOptions = {
 	/** sshd MaxSessions; OpenSSH's default (10) when left out. */
 	maxSessions?: number;
+	/** How many GPUs nvidia-smi reports (idle ones at 300 MiB used). Without gpus and busyGpus: DEFAULT_GPUS_CSV (two). */
+	gpus?: number;
+	/** GPUs shown busy with a foreign process (30000 MiB used); `gpus` defaults to 2. */
+	busyGpus?: number[];
 };
 
 export type SandboxHost = {
@@ -35,6 +39,8 @@ export type SandboxHost = {
 	canaryPath: string;
 	/** The GPUs nvidia-smi reports (CSV: index, name, memory.used, memory.total, utilization.gpu, temperature.gpu); delete it to simulate a broken driver. */
 	gpusPath: string;
+	/** Rewrites gpusPath (atomically) with `count` GPUs, the `busy` ones used by a foreign process. */
+	setGpus(count: number, busy?: number[]): void;
 	sshdLogPath: string;
 	containersConfPath: string;
 	dir: string;
@@ -104,7 +110,8 @@ export async function startSandboxHost(options: SandboxHostOptions = {}): Promis
 	const started = Date.now();
 	const dir = mkdtempSync(join(tmpdir(), 'cosmos-sandbox-'));
 	try {
-		const files = await writeSandboxFiles(dir, userIds(SANDBOX_USER));
+		const gpus = options.gpus === undefined && options.busyGpus === undefined ? DEFAULT_GPUS_CSV : gpuCsv(options.gpus ?? 2, options.busyGpus);
+		const files = await writeSandboxFiles(dir, userIds(SANDBOX_USER), gpus);
 		const sshd = await startSshd(files, SANDBOX_USER, options.maxSessions);
 		const cleanUp = () => cleanUpSync(files, sshd.pid);
 		live.add(cleanUp);
@@ -122,6 +129,9 @@ export async function startSandboxHost(options: SandboxHostOptions = {}): Promis
 			image: SANDBOX_IMAGE,
 			canaryPath: files.canaryPath,
 			gpusPath: files.gpusPath,
+			setGpus(count, busy) {
+				writeGpusCsv(files.gpusPath, gpuCsv(count, busy));
+			},
 			sshdLogPath: files.sshdLogPath,
 			containersConfPath: files.containersConfPath,
 			dir,

@@ -2,11 +2,13 @@
 import path from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {loadConfig, type LoadedConfig} from '../config/load-config.js';
+import {configuredHosts} from '../config/hosts.js';
 import {createExecutor} from '../executor/create-executor.js';
 import {WorkflowService} from '../service/workflow-service.js';
 import {openStore, type Store} from '../store/index.js';
 import type {FlagName, Flags} from './flags.js';
 import {askPassphrase} from './passphrase.js';
+import {spawnWorker} from './worker-process.js';
 import type {Output} from './output.js';
 
 export type Command = {
@@ -51,19 +53,28 @@ export class Context {
 			// Warming the indexes in the background only pays off for the long-lived UI.
 			const store = await openStore(this.dataDir, {warmUp: this.longLived});
 			this.store = store;
+			const executorOptions = {
+				acceptNewHostKey: Boolean(this.flags.acceptNewHostKey),
+				env: this.env,
+				// The full-screen UI owns the terminal: keys with passphrases must come from ssh-agent there.
+				passphrase: this.interactive && !this.longLived ? askPassphrase : undefined,
+			};
 			return new WorkflowService({
 				store,
 				config,
 				dataDir: this.dataDir,
-				executor: config.remote.host
-					? () =>
-						createExecutor(config, {
-							acceptNewHostKey: Boolean(this.flags.acceptNewHostKey),
-							env: this.env,
-							// The full-screen UI owns the terminal: keys with passphrases must come from ssh-agent there.
-							passphrase: this.interactive && !this.longLived ? askPassphrase : undefined,
-						})
-					: undefined,
+				hosts: configuredHosts(config).map(host => ({
+					name: host.name,
+					gpus: host.gpus,
+					executor: () => createExecutor(host.config, executorOptions, host.name),
+				})),
+				startWorker: () => spawnWorker({
+					dataDir: this.dataDir,
+					configFile: this.config.source,
+					acceptNewHostKey: Boolean(this.flags.acceptNewHostKey),
+					env: this.env,
+					cwd: this.cwd,
+				}),
 			});
 		})();
 		return this.servicePromise;

@@ -2,7 +2,7 @@
 import {UsageError} from '../domain/errors.js';
 import {RUN_STATUSES, type Parameters, type RunStatus} from '../domain/model.js';
 import {checkParameter, parseDecimal, parseWeightsFlag} from '../domain/validate.js';
-import type {RunChanges} from '../service/workflow-service.js';
+import type {RunChanges, SubmitOptions} from '../service/workflow-service.js';
 
 // Numbers are read as strings so a bad value gets our own clear message instead of NaN.
 export const FLAGS = {
@@ -32,6 +32,19 @@ export const FLAGS = {
 	follow: {type: 'boolean', shortFlag: 'f'},
 	tail: {type: 'string'},
 	acceptNewHostKey: {type: 'boolean'},
+	priority: {type: 'string'},
+	host: {type: 'string'},
+	top: {type: 'boolean'},
+	up: {type: 'boolean'},
+	down: {type: 'boolean'},
+	bottom: {type: 'boolean'},
+	once: {type: 'boolean'},
+	max: {type: 'string'},
+	dryRun: {type: 'boolean'},
+	vis: {type: 'string'},
+	edge: {type: 'string'},
+	depth: {type: 'string'},
+	seg: {type: 'string'},
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
@@ -41,8 +54,10 @@ export type Flags = {
 };
 
 export const GLOBAL_FLAGS: readonly FlagName[] = ['dataDir', 'config', 'help', 'version'];
+/** How a run joins the queue: every command that submits takes these. */
+export const SUBMIT_FLAGS: readonly FlagName[] = ['priority', 'host', 'detach', 'json', 'acceptNewHostKey'];
 export const RUN_FLAGS: readonly FlagName[] = [
-	'weights', 'steps', 'guidance', 'seed', 'fps', 'sigmaMax', 'blurStrength', 'cannyThreshold', 'gpus', 'detach', 'json', 'acceptNewHostKey',
+	'weights', 'steps', 'guidance', 'seed', 'fps', 'sigmaMax', 'blurStrength', 'cannyThreshold', 'gpus', ...SUBMIT_FLAGS,
 ];
 
 export const kebab = (name: string) => `--${name.replaceAll(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`;
@@ -89,4 +104,16 @@ export function statusFlag(flags: Flags): RunStatus | undefined {
 		throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}, got "${flags.status}"`);
 	}
 	return flags.status as RunStatus;
+}
+
+/** --priority and --host. */
+export function submitOptions(flags: Flags): SubmitOptions {
+	const options: SubmitOptions = {};
+	if (flags.priority !== undefined) {
+		const priority = parseDecimal(flags.priority);
+		if (!Number.isInteger(priority)) throw new UsageError(`--priority must be a whole number, got "${flags.priority}"`);
+		options.priority = priority;
+	}
+	if (flags.host !== undefined) options.host = flags.host;
+	return options;
 }

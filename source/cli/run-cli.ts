@@ -8,9 +8,9 @@ import {Output} from './output.js';
 
 const FLAG_HELP: Partial<Record<FlagName, string>> = {
 	weights: 'control weights: vis=0.3,edge=0.2,depth=0.25,seg=0.25 (any subset) or 4 numbers',
-	steps: 'diffusion steps (default 35)',
-	guidance: 'guidance scale (default 7)',
-	seed: 'random seed (default 1)',
+	steps: 'diffusion steps (default 35; sweep: a list or range, 20,35)',
+	guidance: 'guidance scale (default 7; sweep: 5,7 or 5:9:2)',
+	seed: 'random seed (default 1; sweep: 1..4 or 1,5,9)',
 	fps: 'output fps (default 24)',
 	sigmaMax: 'partial-noise level (default 70)',
 	blurStrength: 'vis blur: very_low|low|medium|high|very_high',
@@ -29,6 +29,19 @@ const FLAG_HELP: Partial<Record<FlagName, string>> = {
 	tail: 'only the last N lines',
 	json: 'machine-readable output (shapes in the README)',
 	acceptNewHostKey: 'trust an unknown host key and remember it (like ssh accept-new)',
+	priority: 'queue priority: higher runs start first (default 0)',
+	host: 'only this GPU host (a [hosts.NAME] or the [remote] host); default: any with free GPUs',
+	top: 'to the front of the queue',
+	up: 'one place up',
+	down: 'one place down',
+	bottom: 'to the end of the queue',
+	once: 'exit when nothing is queued or running',
+	max: 'refuse a sweep of more runs than this (default 64)',
+	dryRun: 'print the grid, queue nothing',
+	vis: 'sweep values: 0.3 | 0.2,0.6 | 0.1:0.5:0.2 (both ends included)',
+	edge: 'sweep values, as --vis',
+	depth: 'sweep values, as --vis',
+	seg: 'sweep values, as --vis',
 };
 
 const HELP = `

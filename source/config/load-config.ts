@@ -4,7 +4,15 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {parse as parseToml, TomlError} from 'smol-toml';
 import {ConfigError} from '../domain/errors.js';
-import {DEFAULT_CONFIG, SCHEMA, type Config, type SectionName} from './schema.js';
+import {configuredHosts} from './hosts.js';
+import {
+	DEFAULT_CONFIG,
+	HOST_KEY_SECTIONS,
+	SCHEMA,
+	type Config,
+	type HostSection,
+	type SectionName,
+} from './schema.js';
 
 export type LoadedConfig = {config: Config; source: string | null};
 
@@ -36,14 +44,56 @@ export function loadConfig(lookup: ConfigLookup): LoadedConfig {
 	const config = structuredClone(DEFAULT_CONFIG);
 	const where = source ?? 'config';
 	for (const [section, table] of Object.entries(raw)) {
+		if (section === 'hosts') {
+			config.hosts = readHosts(table, where);
+			continue;
+		}
 		if (!isSection(section)) {
-			throw new ConfigError(`${where}: unknown section [${section}] (known: ${Object.keys(SCHEMA).join(', ')})`);
+			const known = [...Object.keys(SCHEMA), 'hosts'].join(', ');
+			throw new ConfigError(`${where}: unknown section [${section}] (known: ${known})`);
 		}
 		if (!isTable(table)) throw new ConfigError(`${where}: [${section}] must be a table`);
 		for (const [key, value] of Object.entries(table)) setKey(config, section, key, value, where);
 	}
 	applyEnv(config, lookup.env);
+	try {
+		// Fails early on clashing host names (COSMOS_REMOTE_HOST may cause one, hence after applyEnv).
+		configuredHosts(config);
+	} catch (error) {
+		if (error instanceof ConfigError) throw new ConfigError(`${where}: ${error.message}`);
+		throw error;
+	}
 	return {config, source};
+}
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+/** [hosts.NAME] tables: each key checked by the KeySpec of its home section ([remote], [paths] or [docker]). */
+function readHosts(table: unknown, where: string): Record<string, HostSection> {
+	if (!isTable(table)) throw new ConfigError(`${where}: [hosts] must hold [hosts.NAME] sections`);
+	const hosts: Record<string, HostSection> = {};
+	for (const [name, host] of Object.entries(table)) {
+		// JSON quoting keeps a hostile name (newlines, brackets) on one readable line.
+		if (!HOST_NAME.test(name)) {
+			throw new ConfigError(
+				`${where}: bad host name [hosts.${JSON.stringify(name)}]: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+			);
+		}
+		const label = `hosts.${name}`;
+		if (!isTable(host)) throw new ConfigError(`${where}: [${label}] must be a table`);
+		const section: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(host)) {
+			if (!Object.hasOwn(HOST_KEY_SECTIONS, key)) {
+				throw new ConfigError(
+					`${where}: unknown key [${label}] ${keyText(key)} (known: ${Object.keys(HOST_KEY_SECTIONS).join(', ')})`,
+				);
+			}
+			const home = HOST_KEY_SECTIONS[key as keyof typeof HOST_KEY_SECTIONS];
+			section[key] = parseKey(home, key, value, where, label);
+		}
+		hosts[name] = section as HostSection;
+	}
+	return hosts;
 }
 
 function applyEnv(config: Config, env: NodeJS.ProcessEnv): void {
@@ -59,19 +109,23 @@ function applyEnv(config: Config, env: NodeJS.ProcessEnv): void {
 }
 
 function setKey(config: Config, section: SectionName, key: string, value: unknown, where: string): void {
+	(config[section] as Record<string, unknown>)[key] = parseKey(section, key, value, where, section);
+}
+
+/** Checks one value by SCHEMA[section][key]; `label` names the section the user wrote it in. */
+function parseKey(section: SectionName, key: string, value: unknown, where: string, label: string): unknown {
 	const specs: Record<string, {parse: (v: unknown) => {ok: true; value: unknown} | {ok: false; expected: string}}> =
 		SCHEMA[section];
-	const spec = specs[key];
+	// hasOwn: keys such as "constructor" must not find Object.prototype's members.
+	const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
 	if (!spec) {
-		throw new ConfigError(
-			`${where}: unknown key [${section}] ${key} (known: ${Object.keys(specs).join(', ')})`,
-		);
+		throw new ConfigError(`${where}: unknown key [${label}] ${keyText(key)} (known: ${Object.keys(specs).join(', ')})`);
 	}
 	const result = spec.parse(value);
 	if (!result.ok) {
-		throw new ConfigError(`${where}: [${section}] ${key} must be ${result.expected}, got ${describe(value)}`);
+		throw new ConfigError(`${where}: [${label}] ${key} must be ${result.expected}, got ${describe(value)}`);
 	}
-	(config[section] as Record<string, unknown>)[key] = result.value;
+	return result.value;
 }
 
 function readToml(file: string): Record<string, unknown> {
@@ -99,4 +153,7 @@ export function expandHome(p: string, home = homedir()): string {
 const isSection = (name: string): name is SectionName => Object.hasOwn(SCHEMA, name);
 const isTable = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+// JSON for lists too: String([1, 1]) would read "1,1".
+const describe = (v: unknown) => (typeof v === 'string' || Array.isArray(v) ? JSON.stringify(v) : String(v));
+// A quoted TOML key may hold anything (a newline, brackets); quote it so the message stays one readable line.
+const keyText = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key));

@@ -3,11 +3,10 @@ import {
 	DEFAULT_NEGATIVE_PROMPT,
 	DEFAULT_PARAMETERS,
 	DEFAULT_WEIGHTS,
-	PRESET_LEVELS,
 	type ControlWeights,
 	type Parameters,
-	type PresetLevel,
 } from '../domain/model.js';
+import {PARAMETER_RULES, numberRule, type Rule, type RuleResult} from '../domain/parameter-rules.js';
 
 export type Config = {
 	remote: {
@@ -18,6 +17,8 @@ export type Config = {
 		known_hosts: string;
 		keepalive_seconds: number;
 		max_channels: number;
+		/** GPU indexes runs may use ([]: every GPU nvidia-smi lists). */
+		gpus: number[];
 	};
 	paths: {remote_dir: string; data_dir: string};
 	docker: {
@@ -31,12 +32,20 @@ export type Config = {
 	/** Defaults for new prompts and runs (num_gpus comes from [docker]). */
 	generation: {negative_prompt: string} & ControlWeights & Omit<Parameters, 'num_gpus'>;
 	monitor: {stall_seconds: number; kill_grace_seconds: number};
+	scheduler: {busy_memory_mib: number; lease_seconds: number};
+	/** [hosts.NAME] sections as written (validated, partial); configuredHosts() fills in the rest. */
+	hosts: Record<string, HostSection>;
 };
 
-export type SectionName = keyof Config;
+/** Sections with a fixed set of keys ([hosts.NAME] is not one: its names are the user's). */
+export type SectionName = Exclude<keyof Config, 'hosts'>;
+
+/** The keys a [hosts.NAME] section may set: all of [remote] and [docker], and remote_dir of [paths]. */
+export type HostSection = Partial<Config['remote'] & Pick<Config['paths'], 'remote_dir'> & Config['docker']>;
+export type HostKey = keyof HostSection;
 
 /** Parses one value; returns an error text (for "... must be ...") or the value. */
-type Parse<T> = (value: unknown) => {ok: true; value: T} | {ok: false; expected: string};
+type Parse<T> = (value: unknown) => RuleResult<T>;
 
 type KeySpec<T> = {parse: Parse<T>; fromEnv: (text: string) => unknown; doc: string};
 
@@ -45,21 +54,25 @@ type Schema = {[S in SectionName]: {[K in keyof Config[S]]: KeySpec<Config[S][K]
 const fail = (expected: string) => ({ok: false as const, expected});
 const ok = <T>(value: T) => ({ok: true as const, value});
 
+const identity = (t: string) => t;
+
 const text = (doc: string): KeySpec<string> => ({
 	parse: v => (typeof v === 'string' ? ok(v) : fail('a string')),
-	fromEnv: t => t,
+	fromEnv: identity,
 	doc,
 });
 
-const number = (doc: string, min: number, max: number, integer = false): KeySpec<number> => ({
-	parse(v) {
-		const expected = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-		if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return fail(expected);
-		return integer && !Number.isInteger(v) ? fail(expected) : ok(v);
-	},
-	fromEnv: t => (t.trim() === '' ? Number.NaN : Number(t)),
+const numberFromEnv = (t: string) => (t.trim() === '' ? Number.NaN : Number(t));
+
+/** A key checked by a domain rule (shared with command-line and UI validation). */
+const ruled = <T>(rule: Rule<T>, doc: string, fromEnv: (text: string) => unknown = numberFromEnv): KeySpec<T> => ({
+	parse: rule.parse,
+	fromEnv,
 	doc,
 });
+
+const number = (doc: string, min: number, max: number, integer = false): KeySpec<number> =>
+	ruled(numberRule(min, max, integer), doc);
 
 const list = (doc: string): KeySpec<string[]> => ({
 	parse: v =>
@@ -71,12 +84,17 @@ const list = (doc: string): KeySpec<string[]> => ({
 	doc,
 });
 
-const level = (doc: string): KeySpec<PresetLevel> => ({
-	parse: v =>
-		typeof v === 'string' && (PRESET_LEVELS as readonly string[]).includes(v)
-			? ok(v as PresetLevel)
-			: fail(`one of ${PRESET_LEVELS.join(', ')}`),
-	fromEnv: t => t,
+const MAX_GPU_INDEX = 63;
+
+const gpuList = (doc: string): KeySpec<number[]> => ({
+	parse(v) {
+		const expected = `a list of distinct whole numbers from 0 to ${MAX_GPU_INDEX}`;
+		if (!Array.isArray(v)) return fail(expected);
+		const valid = v.every((item: unknown) => typeof item === 'number' && Number.isInteger(item) && item >= 0 && item <= MAX_GPU_INDEX);
+		return valid && new Set(v).size === v.length ? ok(v as number[]) : fail(expected);
+	},
+	// Commas too, so a CUDA_VISIBLE_DEVICES-style "0,1" works as well as "0 1".
+	fromEnv: t => t.split(/[\s,]+/).filter(Boolean).map(Number),
 	doc,
 });
 
@@ -91,6 +109,7 @@ export const SCHEMA: Schema = {
 		known_hosts: text('known_hosts file used to verify the host key'),
 		keepalive_seconds: number('SSH keepalive interval', 1, 3600, true),
 		max_channels: number('concurrent SSH channels per connection (OpenSSH allows 10)', 2, 64, true),
+		gpus: gpuList('GPU indexes runs may use (empty: every GPU nvidia-smi lists)'),
 	},
 	paths: {
 		remote_dir: text('the Cosmos-Transfer1 checkout on the GPU host (mounted at /workspace)'),
@@ -99,7 +118,7 @@ export const SCHEMA: Schema = {
 	docker: {
 		image: text('Docker image with Cosmos-Transfer1'),
 		command: text('how to call Docker on the host: "docker", "sudo -n docker" or "podman"'),
-		num_gpus: number('GPUs per run (torchrun --nproc_per_node)', 1, 64, true),
+		num_gpus: ruled(PARAMETER_RULES.num_gpus, 'GPUs per run (torchrun --nproc_per_node)'),
 		extra_args: list('extra arguments for docker run'),
 		hf_cache: text('Hugging Face cache folder on the host (empty: ~/.cache/huggingface)'),
 		offload: list('offload flags passed to transfer.py'),
@@ -110,19 +129,39 @@ export const SCHEMA: Schema = {
 		edge: weight('default edge control weight'),
 		depth: weight('default depth control weight'),
 		seg: weight('default seg control weight'),
-		num_steps: number('diffusion steps', 1, 1000, true),
-		guidance: number('classifier-free guidance scale', 0, 100),
-		seed: number('random seed', 0, 2 ** 32 - 1, true),
-		fps: number('output frames per second', 1, 240, true),
-		sigma_max: number('partial-noise level (>= 80 ignores the input video)', 0, 1000),
-		blur_strength: level('vis preprocessor blur'),
-		canny_threshold: level('edge preprocessor threshold'),
+		num_steps: ruled(PARAMETER_RULES.num_steps, 'diffusion steps'),
+		guidance: ruled(PARAMETER_RULES.guidance, 'classifier-free guidance scale'),
+		seed: ruled(PARAMETER_RULES.seed, 'random seed'),
+		fps: ruled(PARAMETER_RULES.fps, 'output frames per second'),
+		sigma_max: ruled(PARAMETER_RULES.sigma_max, 'partial-noise level (>= 80 ignores the input video)'),
+		blur_strength: ruled(PARAMETER_RULES.blur_strength, 'vis preprocessor blur', identity),
+		canny_threshold: ruled(PARAMETER_RULES.canny_threshold, 'edge preprocessor threshold', identity),
 	},
 	monitor: {
 		stall_seconds: number('mark a run stalled after this long without output', 1, 86_400, true),
 		kill_grace_seconds: number('seconds between SIGTERM and SIGKILL on kill', 0, 600, true),
 	},
+	scheduler: {
+		busy_memory_mib: number(
+			'a GPU with more memory than this in use by processes that are not ours runs nothing of ours',
+			0,
+			1_000_000,
+			true,
+		),
+		lease_seconds: number("how long a worker's or follower's lease lasts without a heartbeat", 2, 600, true),
+	},
 };
+
+/** Home section of each key a [hosts.NAME] section may set; a host key is checked by its home section's KeySpec. */
+export const HOST_KEY_SECTIONS: Readonly<Record<HostKey, 'remote' | 'paths' | 'docker'>> = {
+	...sectionOf('remote', Object.keys(SCHEMA.remote) as Array<keyof Config['remote']>),
+	remote_dir: 'paths',
+	...sectionOf('docker', Object.keys(SCHEMA.docker) as Array<keyof Config['docker']>),
+};
+
+function sectionOf<S extends string, K extends string>(section: S, keys: readonly K[]): Record<K, S> {
+	return Object.fromEntries(keys.map(key => [key, section])) as Record<K, S>;
+}
 
 export const DEFAULT_CONFIG: Config = {
 	remote: {
@@ -133,6 +172,7 @@ export const DEFAULT_CONFIG: Config = {
 		known_hosts: '~/.ssh/known_hosts',
 		keepalive_seconds: 15,
 		max_channels: 8,
+		gpus: [],
 	},
 	paths: {remote_dir: '', data_dir: './data'},
 	docker: {
@@ -155,4 +195,6 @@ export const DEFAULT_CONFIG: Config = {
 		canny_threshold: DEFAULT_PARAMETERS.canny_threshold,
 	},
 	monitor: {stall_seconds: 900, kill_grace_seconds: 10},
+	scheduler: {busy_memory_mib: 2048, lease_seconds: 10},
+	hosts: {},
 };

@@ -14,10 +14,16 @@ export const CONTROL_FILES: Record<ControlName, string> = {
 };
 export const COLOR_FILE = 'color.mp4';
 
-export const RUN_STATUSES = ['pending', 'running', 'success', 'failed', 'cancelled'] as const;
+/**
+ * A run's life: queued (waiting for GPUs), launching (uploading inputs, starting its job),
+ * running, then success, failed or cancelled. Only the service's scheduler moves a run on.
+ */
+export const RUN_STATUSES = ['queued', 'launching', 'running', 'success', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-/** A run in one of these states may still have a container on the host. */
-export const ACTIVE_STATUSES: readonly RunStatus[] = ['pending', 'running'];
+/** Not finished: the scheduler still owns the run (and a job may exist on a host). */
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'launching', 'running'];
+export const FINAL_STATUSES: readonly RunStatus[] = ['success', 'failed', 'cancelled'];
+export const isActive = (status: RunStatus): boolean => ACTIVE_STATUSES.includes(status);
 
 export const PRESET_LEVELS = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
 export type PresetLevel = (typeof PRESET_LEVELS)[number];
@@ -36,6 +42,7 @@ export type Parameters = {
 export const STAGES = [
 	'queued',
 	'uploading',
+	'starting',
 	'loading_models',
 	'preprocessing',
 	'text_encoding',
@@ -87,12 +94,23 @@ export type RunOutputs = {
 	controls?: Partial<Record<ControlName, string>>;
 };
 
-/** Where a run lives on the GPU host, so a restarted cosmos-tui can reattach. */
+/** The kinds of GPU host a run can be sent to. */
+export const BACKENDS = ['docker'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
+/**
+ * Where a run lives on its GPU host, so a restarted cosmos-tui can reattach. Backend-neutral:
+ * `job` is what the backend knows the run by (a container name for Docker).
+ */
 export type RemoteHandle = {
+	backend: Backend;
 	host: string;
-	container: string;
+	job: string;
 	run_dir: string;
 };
+
+/** The GPU host a run was placed on and the GPUs it was given (only those). */
+export type Placement = {host: string; gpus: number[]};
 
 export type ProgressSnapshot = {
 	stage: Stage;
@@ -120,7 +138,52 @@ export type Run = {
 	created_at: string;
 	started_at: string | null;
 	completed_at: string | null;
+	/** Higher runs first; then queue_order (submission order unless moved). */
+	priority: number;
+	queue_order: number;
+	/** The host the user asked for; null: any host with free GPUs. */
+	host: string | null;
+	placement: Placement | null;
+	sweep_id: string | null;
+	/** Set by cancel(); the scheduler stops the run's job, then marks it cancelled. */
+	cancel_requested_at: string | null;
 };
+
+/** A parameter sweep: the runs made from the cartesian product of its axes. */
+export type Sweep = {
+	id: string;
+	prompt_id: string;
+	/** The run whose weights and parameters fill the axes not given; null: the defaults. */
+	base_run_id: string | null;
+	axes: Partial<Record<string, number[]>>;
+	run_ids: string[];
+	created_at: string;
+};
+
+/**
+ * A lease: who does a job that must have exactly one doer across processes (the dispatcher,
+ * following one run). It lapses unless its holder renews it, so a dead holder blocks nobody.
+ */
+export type Lease = {
+	id: string;
+	holder: string;
+	pid: number;
+	expires_at: string;
+	heartbeat_at: string;
+	created_at: string;
+};
+
+/** What the scheduler knows of a GPU host between processes: paused, and its GPUs when last read. */
+export type HostState = {
+	id: string;
+	paused: boolean;
+	gpus: GpuReading[] | null;
+	gpus_read_at: string | null;
+	created_at: string;
+};
+
+/** One GPU as nvidia-smi (or the config) reported it; ours: a run of ours was on it then. */
+export type GpuReading = {index: number; name: string; memory_used_mib: number | null; memory_total_mib: number | null; ours: boolean};
 
 /** One step of a run's progress. Kept in a file beside the store (data/runs/<id>/progress.jsonl). */
 export type Progress = {
@@ -149,10 +212,10 @@ export const DEFAULT_NEGATIVE_PROMPT =
 
 export const MAX_PROMPT_LENGTH = 10_000;
 
-/** A new pending run: the one place that knows every field's starting value. */
+/** A new queued run: the one place that knows every field's starting value. */
 export function newRun(fields: Pick<Run, 'id' | 'prompt_id' | 'created_at'> & Partial<Run>): Run {
 	return {
-		status: 'pending',
+		status: 'queued',
 		stage: 'queued',
 		progress: null,
 		control_weights: {...DEFAULT_WEIGHTS},
@@ -166,6 +229,12 @@ export function newRun(fields: Pick<Run, 'id' | 'prompt_id' | 'created_at'> & Pa
 		metrics: {},
 		started_at: null,
 		completed_at: null,
+		priority: 0,
+		queue_order: Date.parse(fields.created_at),
+		host: null,
+		placement: null,
+		sweep_id: null,
+		cancel_requested_at: null,
 		...fields,
 	};
 }

@@ -39,3 +39,5 @@ export function promptId(text: string, inputDigests: Readonly<Record<string, str
 }
 
 export const runId = (): string => `rs_${randomBytes(6).toString('hex')}`;
+
+export const sweepId = (): string => `sw_${randomBytes(6).toString('hex')}`;

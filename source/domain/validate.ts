@@ -1,5 +1,4 @@
 // Validation of user-supplied values, shared by the service, the command line and the UI.
-import {SCHEMA} from '../config/schema.js';
 import {UsageError, ValidationError} from './errors.js';
 import {
 	CONTROL_NAMES,
@@ -8,6 +7,7 @@ import {
 	type ControlWeights,
 	type Parameters,
 } from './model.js';
+import {PARAMETER_RULES} from './parameter-rules.js';
 
 /** Trimmed, NUL-free prompt text, or a ValidationError. */
 export function cleanPromptText(text: string, what = 'prompt text'): string {
@@ -74,16 +74,8 @@ export function parseDecimal(text: string): number {
 }
 
 type ParameterKey = keyof Parameters;
-const PARAMETER_SPECS = {
-	num_steps: SCHEMA.generation.num_steps,
-	guidance: SCHEMA.generation.guidance,
-	seed: SCHEMA.generation.seed,
-	fps: SCHEMA.generation.fps,
-	sigma_max: SCHEMA.generation.sigma_max,
-	blur_strength: SCHEMA.generation.blur_strength,
-	canny_threshold: SCHEMA.generation.canny_threshold,
-	num_gpus: SCHEMA.docker.num_gpus,
-} satisfies {[K in ParameterKey]: unknown};
+// The config file's [generation] and [docker] num_gpus keys use these same rules.
+const PARAMETER_SPECS = PARAMETER_RULES;
 
 export const PARAMETER_NAMES = Object.keys(PARAMETER_SPECS) as ParameterKey[];
 

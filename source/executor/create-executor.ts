@@ -33,12 +33,13 @@ export type ExecutorOptions = {
 	specExtras?: (job: Job) => Record<string, unknown>;
 };
 
-export async function createExecutor(config: Config, options: ExecutorOptions): Promise<Executor> {
+/** The Executor for the host config.remote names; `name` (default: the host value) goes into every handle. */
+export async function createExecutor(config: Config, options: ExecutorOptions, name = config.remote.host.trim()): Promise<Executor> {
 	const host = config.remote.host.trim();
 	if (config.paths.remote_dir.trim() === '') throw new ConfigError('set [paths] remote_dir to the Cosmos-Transfer1 checkout on the GPU host');
 	const shell = await createHostShell(config, options);
 	const description = host === LOCAL_HOST ? 'local docker' : shell.description;
-	return new DockerExecutor({shell, config, host, description, specExtras: options.specExtras});
+	return new DockerExecutor({shell, config, host: name, description, specExtras: options.specExtras});
 }
 
 /** The shell for [remote] host: LocalHostShell for "local", else an SshHostShell (not connected yet). */

@@ -89,6 +89,8 @@ export type DockerRunOptions = {
 	/** Host Hugging Face cache, mounted at /root/.cache/huggingface. */
 	hfCacheDir: string;
 	numGpus: number;
+	/** The host GPUs the container may use (`--gpus '"device=1,2"'`); empty: all of them. */
+	gpus?: readonly number[];
 	/** Extra `docker run` options from the configuration, passed as they are. */
 	extraArgs: readonly string[];
 	/** Spec JSON path inside the container. */
@@ -144,7 +146,7 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		'--label',
 		`${RUN_LABEL}=${runId}`,
 		'--gpus',
-		'all',
+		gpusValue(options.gpus ?? []),
 		'--ipc=host',
 		'-e',
 		'PYTHONUNBUFFERED=1',
@@ -176,6 +178,18 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		String(numGpus),
 		...options.offload,
 	];
+}
+
+/**
+ * Docker's --gpus value for specific devices: `"device=1,2"`, quotes included (Docker parses the
+ * value as CSV, so a bare comma would split the list); podman takes the same.
+ */
+export function gpusValue(gpus: readonly number[]): string {
+	if (gpus.length === 0) return 'all';
+	for (const gpu of gpus) {
+		if (!Number.isInteger(gpu) || gpu < 0 || gpu > 1023) throw new DockerCommandError(`Invalid GPU index: ${gpu}`);
+	}
+	return `"device=${gpus.join(',')}"`;
 }
 
 /** `docker version --format {{.Server.Version}}`: fails unless the engine answers. */

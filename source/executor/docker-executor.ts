@@ -4,17 +4,17 @@
 import type {Config} from '../config/schema.js';
 import {ConfigError, HostError} from '../domain/errors.js';
 import type {RemoteHandle} from '../domain/model.js';
-import {checkContainerName, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
-import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, HostStatus, Job} from './executor.js';
+import {checkContainerName, containerNameFor, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
+import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
 import {classifyFailure} from './failure-classifier.js';
-import {ConnectionLostError, type HostShell} from './host-shell.js';
-import {gatherStatus} from './host-status.js';
+import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
+import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {uploadInputs} from './input-upload.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
 import {downloadOutputs} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {planLaunch} from './launch-plan.js';
-import {layoutFromRunDir, resolveHomePath} from './remote-layout.js';
+import {layoutFromRunDir, resolveHomePath, runLayout} from './remote-layout.js';
 
 export type DockerExecutorOptions = {
 	shell: HostShell;
@@ -67,7 +67,8 @@ export class DockerExecutor implements Executor {
 		return this.paths;
 	}
 
-	async launch(job: Job, events: ExecutorEvents): Promise<RemoteHandle> {
+	async launch(job: Job, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
+		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planLaunch(job, this.config, paths, this.options.specExtras?.(job));
 		let lastShown = -1;
@@ -76,16 +77,28 @@ export class DockerExecutor implements Executor {
 			if (fraction - lastShown < 0.001 && sent !== total) return;
 			lastShown = fraction;
 			events.progress({stage: 'uploading', fraction, message});
-		});
+		}, signal);
 		const info: LaunchInfo = {upload_bytes: upload.uploadedBytes, uploaded_files: upload.uploadedFiles, reused_files: upload.reusedFiles};
 		await retryOnLoss(async () => {
 			await this.shell.mkdirp(plan.hostRun.runDir);
 			await this.shell.writeFile(plan.hostRun.spec, plan.specJson);
 			await this.shell.writeFile(plan.hostRun.launchInfo, `${JSON.stringify(info)}\n`);
-		});
+		}, signal);
+		if (signal?.aborted) throw abortReason(signal);
+		await options.beforeStart?.();
+		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'starting the container'});
 		await this.startContainer(plan.dockerRun, plan.container);
+		if (signal?.aborted) {
+			// Cancelled while `docker run` was under way: the container must not outlive the launch.
+			await this.remove(job.run.id);
+			throw abortReason(signal);
+		}
 		events.progress({stage: 'loading_models', fraction: STAGE_SPANS.loading_models[0], message: 'container started'});
-		return {host: this.options.host, container: plan.container, run_dir: plan.hostRun.runDir};
+		return this.handleFor(plan.container, plan.hostRun.runDir);
+	}
+
+	private handleFor(container: string, runDir: string): RemoteHandle {
+		return {backend: 'docker', host: this.options.host, job: container, run_dir: runDir};
 	}
 
 	/** `docker run -d`; after a dropped connection, looks whether the container started before trying again. */
@@ -104,10 +117,11 @@ export class DockerExecutor implements Executor {
 	}
 
 	private checkHandle(handle: RemoteHandle): ReturnType<typeof layoutFromRunDir> {
+		if (handle.backend !== 'docker') throw new HostError(`run was started on a ${handle.backend} host, not Docker`);
 		if (handle.host !== this.options.host) {
-			throw new HostError(`run was started on ${handle.host}, but the configured host is ${this.options.host}`);
+			throw new HostError(`run was started on ${handle.host}, but this executor is for ${this.options.host}`);
 		}
-		checkContainerName(handle.container);
+		checkContainerName(handle.job);
 		return layoutFromRunDir(handle.run_dir);
 	}
 
@@ -117,7 +131,7 @@ export class DockerExecutor implements Executor {
 		const logs = await followLogs({
 			shell: this.shell,
 			docker: this.docker,
-			container: handle.container,
+			container: handle.job,
 			skipLines: options.skipLines,
 			events,
 			stallMs: this.config.monitor.stall_seconds * 1000,
@@ -131,11 +145,12 @@ export class DockerExecutor implements Executor {
 				status: 'failed',
 				exitCode: null,
 				failureKind: 'lost',
-				errorMessage: `the container ${handle.container} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`,
+				errorMessage: `the container ${handle.job} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`,
 				outputs: {},
 				metrics,
 			};
 		}
+		events.exited?.();
 		const exitCode = logs.state.exitCode;
 		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
 		const remoteOutputs = await retryOnLoss(() => this.shell.readdir(layout.outputDir), signal);
@@ -146,7 +161,7 @@ export class DockerExecutor implements Executor {
 		metrics['exit_code'] = exitCode;
 		metrics['download_bytes'] = download.downloadedBytes;
 		// The container's log and exit code are read; its files stay on the host, the container goes.
-		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.container)), signal).catch(() => undefined);
+		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.job)), signal).catch(() => undefined);
 		return {
 			status: failure === null ? 'success' : killedByUser ? 'cancelled' : 'failed',
 			exitCode,
@@ -171,12 +186,12 @@ export class DockerExecutor implements Executor {
 	async kill(handle: RemoteHandle): Promise<void> {
 		const layout = this.checkHandle(handle);
 		await retryOnLoss(() => this.shell.writeFile(layout.killMarker, `${new Date().toISOString()}\n`)).catch(() => undefined);
-		const state = await inspectContainer(this.shell, this.docker, handle.container);
+		const state = await inspectContainer(this.shell, this.docker, handle.job);
 		if (state === null || state.status !== 'running') return;
-		await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.container, 'TERM')));
+		await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.job, 'TERM')));
 		const graceMs = this.config.monitor.kill_grace_seconds * 1000;
-		const exited = await this.waitForExit(handle.container, graceMs);
-		if (!exited) await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.container, 'KILL')));
+		const exited = await this.waitForExit(handle.job, graceMs);
+		if (!exited) await retryOnLoss(() => this.shell.exec(dockerKillArgs(this.docker, handle.job, 'KILL')));
 	}
 
 	/** `docker wait` for at most graceMs; true when the container stopped. */
@@ -187,6 +202,31 @@ export class DockerExecutor implements Executor {
 		}
 		const state = await inspectContainer(this.shell, this.docker, container);
 		return state === null || state.status !== 'running';
+	}
+
+	async reconcile(runId: string): Promise<Reconciled> {
+		const container = containerNameFor(runId);
+		const state = await inspectContainer(this.shell, this.docker, container);
+		if (state === null) return {state: 'absent'};
+		const paths = await this.hostPaths();
+		return {state: 'exists', handle: this.handleFor(container, runLayout(paths.remoteDir, runId).runDir)};
+	}
+
+	async remove(runId: string): Promise<void> {
+		const container = containerNameFor(runId);
+		const result = await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, container)));
+		if (result.code !== 0 && (await inspectContainer(this.shell, this.docker, container)) !== null) {
+			throw new HostError(`could not remove ${container} on ${this.description}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
+		}
+	}
+
+	async gpus(): Promise<GpuInfo[]> {
+		const result = await retryOnLoss(() => this.shell.exec(NVIDIA_SMI_ARGS));
+		if (result.code !== 0) {
+			const detail = (result.stdout.trim() || result.stderr.trim()).split('\n')[0] || `exit ${result.code}`;
+			throw new HostError(`nvidia-smi failed on ${this.description}: ${detail}`);
+		}
+		return parseNvidiaSmi(result.stdout);
 	}
 
 	status(): Promise<HostStatus> {

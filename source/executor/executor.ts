@@ -15,6 +15,8 @@ export type ExecutorEvents = {
 	progress: (update: {stage: Stage; fraction: number; message: string}) => void;
 	/** No output for longer than the watchdog allows (true), or output again (false). */
 	stalled?: (stalled: boolean) => void;
+	/** The job has stopped on the host (its GPUs are free); outputs may still be downloading. */
+	exited?: () => void;
 };
 
 export type Job = {
@@ -22,6 +24,8 @@ export type Job = {
 	prompt: Prompt;
 	/** Local folder that receives the downloaded outputs (data/runs/<id>/outputs). */
 	outputDir: string;
+	/** The host's GPUs given to this run, and only these. */
+	gpus: number[];
 };
 
 export type ExecutionResult = {
@@ -60,15 +64,37 @@ export type FollowOptions = {
 	signal?: AbortSignal;
 };
 
+export type LaunchOptions = {
+	/** Aborting stops the upload; a job that started anyway is removed before launch rejects. */
+	signal?: AbortSignal;
+	/** Awaited after the upload, just before the job is started (the scheduler records it first). */
+	beforeStart?: () => Promise<void>;
+};
+
+/** What a launch left on the host, for a dispatcher recovering a run whose launcher died. */
+export type Reconciled =
+	| {state: 'exists'; handle: RemoteHandle}
+	| {state: 'absent'};
+
+/**
+ * Everything the scheduler needs from a GPU host, whatever its backend (Docker over SSH or
+ * locally; later Slurm). Handles are backend-neutral; each executor checks they are its own.
+ */
 export interface Executor {
 	/** Short description for messages, e.g. "ssh gpu-1" or "local docker". */
 	readonly description: string;
-	/** Upload inputs and start the run detached; resolves once the container runs. */
-	launch(job: Job, events: ExecutorEvents): Promise<RemoteHandle>;
+	/** Upload inputs and start the run detached on job.gpus; resolves once its job runs. */
+	launch(job: Job, events: ExecutorEvents, options?: LaunchOptions): Promise<RemoteHandle>;
 	/** Follow a launched run to its end: log, progress, exit code, outputs, clean-up. */
 	follow(handle: RemoteHandle, job: Job, events: ExecutorEvents, options: FollowOptions): Promise<ExecutionResult>;
-	/** Stop exactly this run's container. */
+	/** Stop exactly this run's job (a cancel: the follower reports it as cancelled). */
 	kill(handle: RemoteHandle): Promise<void>;
+	/** Whether a job for this run exists on the host (running or exited but not removed). */
+	reconcile(runId: string): Promise<Reconciled>;
+	/** Removes this run's job from the host if there is one (a launch that was cancelled). */
+	remove(runId: string): Promise<void>;
+	/** The host's GPUs now (nvidia-smi). */
+	gpus(): Promise<GpuInfo[]>;
 	status(): Promise<HostStatus>;
 	close(): Promise<void>;
 }

@@ -41,6 +41,7 @@ export function planLaunch(
 			remoteDir: paths.remoteDir,
 			hfCacheDir: paths.hfCacheDir,
 			numGpus: run.parameters.num_gpus,
+			gpus: job.gpus,
 			extraArgs: config.docker.extra_args,
 			specPath: inContainer.spec,
 			outputDir: inContainer.outputDir,

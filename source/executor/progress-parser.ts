@@ -14,6 +14,7 @@ export type ProgressUpdate = {stage: Stage; fraction: number; message: string};
 export const STAGE_SPANS: Readonly<Record<Stage, readonly [start: number, end: number]>> = {
 	queued: [0, 0],
 	uploading: [0, 0.03],
+	starting: [0.03, 0.03],
 	loading_models: [0.03, 0.1],
 	preprocessing: [0.1, 0.15],
 	text_encoding: [0.15, 0.2],

@@ -40,7 +40,8 @@ export function elapsedSeconds(startIso: string | null, endIso: string | null, n
 export type ColorName = 'yellow' | 'cyan' | 'green' | 'red' | 'gray';
 
 export const STATUS_COLORS: Record<RunStatus, ColorName> = {
-	pending: 'yellow',
+	queued: 'yellow',
+	launching: 'yellow',
 	running: 'cyan',
 	success: 'green',
 	failed: 'red',

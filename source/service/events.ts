@@ -8,6 +8,10 @@ export type ServiceEvents = {
 	'run-deleted': {id: string};
 	progress: Progress;
 	log: {runId: string; line: string};
+	/** Sweeps, hosts (paused, GPUs) or leases (the worker) changed. */
+	'queue-changed': {table: 'sweeps' | 'hosts' | 'leases'; id: string};
+	/** Something the user should hear of that is not a run's status (a host that failed to answer). */
+	notice: {runId: string | null; message: string};
 };
 
 type Listener<T> = (payload: T) => void;

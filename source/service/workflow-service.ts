@@ -4,25 +4,35 @@ import path from 'node:path';
 import type {Config} from '../config/schema.js';
 import {ConflictError, NotFoundError, ValidationError} from '../domain/errors.js';
 import {
+	RUN_STATUSES,
+	isActive,
 	newRun,
 	type ControlWeights,
 	type Parameters,
 	type Prompt,
 	type Run,
 	type RunStatus,
+	type Sweep,
 } from '../domain/model.js';
-import {promptId, runId, smartName} from '../domain/naming.js';
+import {type SweepAxes, type SweepPoint, gridSize, sweepGrid} from '../domain/sweep.js';
+import {promptId, runId, smartName, sweepId} from '../domain/naming.js';
 import {checkParameters, checkWeights, cleanPromptText} from '../domain/validate.js';
-import type {Executor, HostStatus} from '../executor/executor.js';
-import {contains, eq, or, type Store} from '../store/index.js';
+import type {HostStatus} from '../executor/executor.js';
+import {contains, or, type Change, type Store} from '../store/index.js';
+import {Deletion, type VerifyReport} from './deletion.js';
 import {TypedEmitter, type ServiceEvents} from './events.js';
 import {scanInputFolder} from './inputs.js';
-import {FollowedElsewhereError, RunExecution} from './run-execution.js';
-import {RunFiles} from './run-files.js';
-import {Deletion} from './deletion.js';
 import {tailLines} from './log-tail.js';
+import {QueueControl, type QueueView} from './queue.js';
+import {RunFiles} from './run-files.js';
+import {type HostBackend, HostPool} from './scheduler/host-pool.js';
+import {Leases, newHolder} from './scheduler/leases.js';
+import type {Move} from './scheduler/queue-order.js';
+import {Scheduler, type WorkerOptions, type WorkerResult} from './scheduler/scheduler.js';
 
 export type HostReport = HostStatus & {
+	/** The host's name in the config. */
+	name: string;
 	/** Runs the store believes are running, with no container on the host. */
 	runsWithoutContainer: string[];
 	/** cosmos-tui containers on the host that no run in the store owns. */
@@ -33,23 +43,50 @@ export type ServiceOptions = {
 	store: Store;
 	config: Config;
 	dataDir: string;
-	/** Made on first use, so commands that only touch the store never need SSH. */
-	executor?: () => Promise<Executor>;
+	/** The GPU hosts; each executor is made on first use, so store-only commands never need SSH. */
+	hosts?: HostBackend[];
+	/** Starts a background `cosmos-tui worker` (the CLI spawns one); absent: nothing is started. */
+	startWorker?: () => void;
 	now?: () => Date;
 };
 
 export type RunChanges = {weights?: Partial<ControlWeights>; parameters?: Partial<Parameters>};
 
+/** How a run joins the queue. */
+export type SubmitOptions = {
+	/** Higher runs go first (default 0). */
+	priority?: number;
+	/** Only this host; default: any host with free GPUs. */
+	host?: string;
+	sweepId?: string;
+};
+
+export type SweepRequest = {
+	/** A prompt id (the sweep varies the defaults) or a run id (it varies that run's values). */
+	from: string;
+	axes: SweepAxes;
+	submit: SubmitOptions;
+	/** Refuse a grid of more runs than this. */
+	max: number;
+	dryRun: boolean;
+};
+
 export type NewPrompt = {text: string; videoDir: string; name?: string; negative?: string};
+
+const WAIT_POLL_MS = 500;
+export const MAX_PRIORITY = 1_000_000;
 
 export class WorkflowService {
 	readonly events = new TypedEmitter<ServiceEvents>();
 	readonly files: RunFiles;
-	readonly execution: RunExecution;
 	readonly deletion: Deletion;
+	readonly hosts: HostPool;
+	private readonly queue: QueueControl;
+	private readonly scheduler: Scheduler;
 	private readonly store: Store;
 	private readonly config: Config;
 	private readonly now: () => Date;
+	private readonly startWorker: (() => void) | undefined;
 	private readonly unsubscribe: () => void;
 	private lastCreated = 0;
 
@@ -57,15 +94,13 @@ export class WorkflowService {
 		this.store = options.store;
 		this.config = options.config;
 		this.now = options.now ?? (() => new Date());
+		this.startWorker = options.startWorker;
 		this.files = new RunFiles(path.join(options.dataDir, 'runs'));
-		this.execution = new RunExecution({
-			store: this.store,
-			files: this.files,
-			events: this.events,
-			executor: options.executor,
-			now: this.now,
-			stallSeconds: this.config.monitor.stall_seconds,
-		});
+		this.hosts = new HostPool(options.hosts ?? [], this.store, this.now, this.config.scheduler.busy_memory_mib);
+		const leaseMs = this.config.scheduler.lease_seconds * 1000;
+		const leases = new Leases(this.store, newHolder(), leaseMs, this.now);
+		this.queue = new QueueControl({store: this.store, hosts: this.hosts, leases, now: this.now});
+		this.scheduler = new Scheduler({store: this.store, files: this.files, events: this.events, hosts: this.hosts, leases, now: this.now, leaseMs});
 		this.deletion = new Deletion(this.store, this.files);
 		this.unsubscribe = this.store.subscribe(change => this.relay(change));
 	}
@@ -135,22 +170,76 @@ export class WorkflowService {
 
 	// --- runs ---
 
-	async createRun(promptIdValue: string, changes: RunChanges = {}, parentRunId: string | null = null): Promise<Run> {
+	/** Queues a new run of a prompt (and starts a worker if none runs). */
+	async createRun(promptIdValue: string, changes: RunChanges = {}, parentRunId: string | null = null, submit: SubmitOptions = {}): Promise<Run> {
+		const [run] = await this.submitRuns(promptIdValue, [changes], parentRunId, submit);
+		return run!;
+	}
+
+	/** Queues several runs of one prompt in one transaction, in this order (with their sweep, if any). */
+	async submitRuns(promptIdValue: string, variants: readonly RunChanges[], parentRunId: string | null, submit: SubmitOptions = {}, sweep?: Sweep): Promise<Run[]> {
 		this.getPrompt(promptIdValue);
 		const defaults = this.runDefaults();
-		const run = newRun({
-			id: runId(),
-			prompt_id: promptIdValue,
-			control_weights: {...defaults.weights, ...checkWeights(changes.weights ?? {})},
-			parameters: {...defaults.parameters, ...checkParameters(changes.parameters ?? {})},
-			parent_run_id: parentRunId,
-			created_at: this.createdAt(),
-		});
+		const runs = variants.map(changes =>
+			newRun({
+				id: runId(),
+				prompt_id: promptIdValue,
+				control_weights: {...defaults.weights, ...checkWeights(changes.weights ?? {})},
+				parameters: {...defaults.parameters, ...checkParameters(changes.parameters ?? {})},
+				parent_run_id: parentRunId,
+				created_at: this.createdAt(),
+				priority: checkPriority(submit.priority ?? 0),
+				host: submit.host ?? null,
+				sweep_id: submit.sweepId ?? null,
+			}),
+		);
+		await this.checkSubmit(Math.max(...runs.map(run => run.parameters.num_gpus)), submit.host);
 		await this.store.write(tx => {
 			if (!tx.get('prompts', promptIdValue)) throw new NotFoundError(`no prompt ${promptIdValue}`);
-			tx.insert('runs', run);
+			if (sweep) tx.insert('sweeps', {...sweep, run_ids: runs.map(run => run.id)});
+			for (const run of runs) tx.insert('runs', run);
 		});
-		return run;
+		this.ensureWorker();
+		return runs;
+	}
+
+	/**
+	 * Refuses, before anything is written, a run no configured host can take: no host, an unknown
+	 * host, or more GPUs than the host has.
+	 */
+	async checkSubmit(gpus: number, host?: string): Promise<void> {
+		this.hosts.requireAny();
+		const names = host === undefined ? this.hosts.names() : [host];
+		const counts = await Promise.all(names.map(async name => ({name, count: await this.hosts.gpuCount(name)})));
+		if (counts.some(({count}) => count >= gpus)) return;
+		const have = counts.map(({name, count}) => `${name} has ${count}`).join(', ');
+		throw new ValidationError(`a run asking for ${gpus} GPU(s) cannot start: ${have}`);
+	}
+
+	/**
+	 * A sweep from a prompt (over the defaults) or a run (over its weights and parameters): the
+	 * cartesian product of the axes, queued as one sweep record and its runs. dryRun writes nothing.
+	 */
+	async createSweep(request: SweepRequest): Promise<{sweep: Sweep; runs: Run[]; points: SweepPoint[]}> {
+		const size = gridSize(request.axes);
+		if (Object.keys(request.axes).length === 0) throw new ValidationError('a sweep needs at least one axis (--vis, --edge, --depth, --seg, --seed, --steps, --guidance)');
+		if (size > request.max) throw new ValidationError(`the sweep makes ${size} runs; the limit is ${request.max} (raise it with --max)`);
+		const fromRun = request.from.startsWith('rs_');
+		const parent = fromRun ? this.getRun(this.resolveId('runs', request.from)) : null;
+		const prompt = this.getPrompt(parent ? parent.prompt_id : this.resolveId('prompts', request.from));
+		const base = parent ? {weights: parent.control_weights, parameters: parent.parameters} : this.runDefaults();
+		const points = sweepGrid(base, request.axes);
+		const sweep: Sweep = {id: sweepId(), prompt_id: prompt.id, base_run_id: parent?.id ?? null, axes: request.axes, run_ids: [], created_at: this.createdAt()};
+		if (request.dryRun) return {sweep, runs: [], points};
+		const variants = points.map(point => ({weights: point.weights, parameters: point.parameters}));
+		const runs = await this.submitRuns(prompt.id, variants, parent?.id ?? null, {...request.submit, sweepId: sweep.id}, sweep);
+		return {sweep: {...sweep, run_ids: runs.map(run => run.id)}, runs, points};
+	}
+
+	getSweepWithRuns(id: string): {sweep: Sweep; runs: Run[]} {
+		const sweep = this.store.get('sweeps', id);
+		if (!sweep) throw new NotFoundError(`no sweep ${id}`);
+		return {sweep, runs: sweep.run_ids.map(runIdValue => this.store.get('runs', runIdValue)).filter((run): run is Run => run !== undefined)};
 	}
 
 	/** Weights and parameters a new run starts from: the config's [generation] and [docker] num_gpus. */
@@ -160,7 +249,7 @@ export class WorkflowService {
 	}
 
 	/** A new run of the same prompt with the parent's weights and parameters, changed as given. */
-	async rerun(parentId: string, changes: RunChanges = {}): Promise<Run> {
+	async rerun(parentId: string, changes: RunChanges = {}, submit: SubmitOptions = {}): Promise<Run> {
 		const parent = this.getRun(parentId);
 		return this.createRun(
 			parent.prompt_id,
@@ -169,6 +258,7 @@ export class WorkflowService {
 				parameters: {...parent.parameters, ...changes.parameters},
 			},
 			parent.id,
+			submit,
 		);
 	}
 
@@ -178,11 +268,14 @@ export class WorkflowService {
 		videoDir: string | undefined,
 		changes: RunChanges = {},
 		extra: {name?: string; negative?: string} = {},
+		submit: SubmitOptions = {},
 	): Promise<{prompt: Prompt; run: Run}> {
 		const folder = videoDir ?? this.mostRecentVideoDir();
 		if (!folder) throw new ValidationError('no video folder given and none used before');
+		// Checked first, so a run that cannot be placed leaves no new prompt behind.
+		await this.checkSubmit(checkParameters(changes.parameters ?? {}).num_gpus ?? this.runDefaults().parameters.num_gpus, submit.host);
 		const {prompt} = await this.createPrompt({text, videoDir: folder, ...extra});
-		return {prompt, run: await this.createRun(prompt.id, changes)};
+		return {prompt, run: await this.createRun(prompt.id, changes, null, submit)};
 	}
 
 	/** The folder of the most recently run prompt, else of the newest prompt. */
@@ -228,22 +321,19 @@ export class WorkflowService {
 	}
 
 	countRunsByStatus(): Record<RunStatus, number> {
-		const counts: Record<RunStatus, number> = {pending: 0, running: 0, success: 0, failed: 0, cancelled: 0};
+		const counts = Object.fromEntries(RUN_STATUSES.map(status => [status, 0])) as Record<RunStatus, number>;
 		for (const {key, count} of this.store.select('runs').groupBy('status').count()) counts[key] = count;
 		return counts;
 	}
 
+	/** Runs queued, launching or running, newest first. */
 	activeRuns(): Run[] {
-		return this.store
-			.select('runs')
-			.where(or(eq('status', 'pending'), eq('status', 'running')))
-			.orderBy('created_at', 'desc')
-			.all();
+		return this.queue.activeRuns();
 	}
 
 	/** Resolves a full id or a unique prefix ("rs_1a2b") to an id. */
-	resolveId(table: 'prompts' | 'runs', text: string): string {
-		const what = table === 'prompts' ? 'prompt' : 'run';
+	resolveId(table: 'prompts' | 'runs' | 'sweeps', text: string): string {
+		const what = table.slice(0, -1);
 		if (this.store.get(table, text)) return text;
 		const pattern = `${text.replaceAll(/[\\%_]/g, char => `\\${char}`)}%`;
 		const matches = text.length >= 4 ? this.store.select(table).where('id', 'like', pattern).limit(3).all() : [];
@@ -254,52 +344,114 @@ export class WorkflowService {
 		throw new NotFoundError(`no ${what} ${text}`);
 	}
 
-	// --- execution (delegated) ---
+	// --- the queue (the scheduler owns every run; these only ask) ---
 
-	executeRun(id: string, options: {signal?: AbortSignal} = {}): Promise<Run> {
-		return this.execution.execute(this.getRunWithPrompt(id), options);
+	/** Stops a run in any active state (see QueueControl.cancel); starts a worker to carry it out. */
+	async cancelRun(id: string): Promise<Run> {
+		const run = await this.queue.cancel(id);
+		this.ensureWorker();
+		return run;
 	}
 
-	launchRun(id: string): Promise<Run> {
-		return this.execution.launch(this.getRunWithPrompt(id));
+	moveRun(id: string, move: Move): Promise<Run> {
+		return this.queue.move(id, move);
 	}
 
-	followRun(id: string, options: {signal?: AbortSignal} = {}): Promise<Run> {
-		return this.execution.follow(this.getRunWithPrompt(id), options);
+	pauseHosts(host?: string): Promise<string[]> {
+		return this.queue.pause(host);
 	}
 
-	killRun(id: string): Promise<Run> {
-		return this.execution.kill(this.getRun(id));
+	async resumeHosts(host?: string): Promise<string[]> {
+		const names = await this.queue.resume(host);
+		this.ensureWorker();
+		return names;
 	}
 
-	/** The host's status, compared with what the store believes. */
-	async hostReport(): Promise<HostReport> {
-		const status = await this.execution.hostStatus();
-		const onHost = new Set(status.containers.map(container => container.runId));
-		const runsWithoutContainer = status.connected && status.docker.ok
-			? this.activeRuns().filter(run => run.status === 'running' && run.remote && !onHost.has(run.id)).map(run => run.id)
-			: [];
-		const containersWithoutRun = status.containers.filter(container => !this.store.get('runs', container.runId));
-		return {...status, runsWithoutContainer, containersWithoutRun};
+	queueView(): QueueView {
+		return this.queue.view();
+	}
+
+	/** Dispatches runs in this process while it holds the dispatcher lease (`cosmos-tui worker`). */
+	runWorker(options: WorkerOptions = {}): Promise<WorkerResult> {
+		return this.scheduler.run(options);
 	}
 
 	/**
-	 * Streams a run's log until it ends: as its follower, or, when another process follows it,
-	 * by tailing the log that process writes. `fromLine` lines are already shown.
+	 * Starts a background worker when runs are active and no process dispatches them. Submitting,
+	 * cancelling and the UI call it; true when one was started.
+	 */
+	ensureWorker(): boolean {
+		if (!this.startWorker || this.scheduler.dispatching || this.queue.worker() !== null) return false;
+		if (this.queue.activeRuns().length === 0) return false;
+		this.startWorker();
+		return true;
+	}
+
+	/** Resolves with the run once it is final (or as it is when the signal aborts). */
+	async waitForRun(id: string, options: {signal?: AbortSignal} = {}): Promise<Run> {
+		const isFinal = () => {
+			this.store.refresh();
+			const run = this.store.get('runs', id);
+			return !run || !isActive(run.status);
+		};
+		while (!isFinal() && !options.signal?.aborted) {
+			this.ensureWorker(); // a worker that died is replaced
+			await new Promise<void>(resolve => {
+				const timer = setTimeout(done, WAIT_POLL_MS);
+				const off = this.store.subscribe(change => {
+					if (change.table === 'runs' && change.id === id) done();
+				});
+				options.signal?.addEventListener('abort', done, {once: true});
+				function done() {
+					clearTimeout(timer);
+					off();
+					resolve();
+				}
+			});
+		}
+		return this.getRun(id);
+	}
+
+	/** Every configured host's status, compared with what the store believes. */
+	async hostReports(): Promise<HostReport[]> {
+		this.hosts.requireAny();
+		return Promise.all(this.hosts.names().map(name => this.hostReport(name)));
+	}
+
+	private async hostReport(name: string): Promise<HostReport> {
+		const status = await (await this.hosts.executor(name)).status().catch((error: unknown): HostStatus => ({
+			host: name, connected: false, docker: {ok: false, detail: 'not connected'}, gpus: [], containers: [], error: (error as Error).message,
+		}));
+		const onHost = new Set(status.containers.map(container => container.runId));
+		const runsWithoutContainer = status.connected && status.docker.ok
+			? this.queue.activeRuns().filter(run => run.status === 'running' && run.remote?.host === name && !onHost.has(run.id)).map(run => run.id)
+			: [];
+		const containersWithoutRun = status.containers.filter(container => !this.store.get('runs', container.runId));
+		return {...status, name, runsWithoutContainer, containersWithoutRun};
+	}
+
+	/**
+	 * Streams a run's saved log (written by the worker that follows it) until the run ends, as
+	 * 'log' events; `fromLine` lines are already shown.
 	 */
 	async streamRun(id: string, fromLine: number, options: {signal?: AbortSignal} = {}): Promise<Run> {
-		try {
-			return await this.followRun(id, options);
-		} catch (error) {
-			if (!(error instanceof FollowedElsewhereError)) throw error;
-		}
+		this.getRun(id);
 		const isOver = () => {
 			this.store.refresh();
 			const run = this.store.get('runs', id);
-			return !run || (run.status !== 'running' && run.status !== 'pending');
+			if (run && isActive(run.status)) this.ensureWorker();
+			return !run || !isActive(run.status);
 		};
 		await tailLines(this.files.logPath(id), fromLine, line => this.events.emit('log', {runId: id, line}), isOver, options.signal);
 		return this.getRun(id);
+	}
+
+	/** Store and data folder consistency, and runs that no live process owns. */
+	async verify(): Promise<VerifyReport & {unownedRuns: Array<{runId: string; status: string}>}> {
+		const report = await this.deletion.verify();
+		const owned = this.queue.worker() !== null;
+		const unownedRuns = owned ? [] : this.queue.activeRuns().map(run => ({runId: run.id, status: run.status}));
+		return {...report, unownedRuns};
 	}
 
 	readLogTail(id: string, lines: number): Promise<string[]> {
@@ -309,7 +461,7 @@ export class WorkflowService {
 
 	async close(): Promise<void> {
 		this.unsubscribe();
-		await this.execution.close();
+		await this.hosts.close();
 	}
 
 	/** Creation times strictly increase within a process, so "newest first" is well defined. */
@@ -319,15 +471,26 @@ export class WorkflowService {
 	}
 
 	/** Turns store changes (ours and other processes') into service events. */
-	private relay(change: {table: 'prompts' | 'runs'; id: string; op: 'insert' | 'update' | 'delete'}): void {
+	private relay(change: Change): void {
 		if (change.table === 'prompts') {
 			this.events.emit('prompt-changed', {id: change.id, prompt: this.store.get('prompts', change.id) ?? null});
+			return;
+		}
+		if (change.table !== 'runs') {
+			this.events.emit('queue-changed', {table: change.table, id: change.id});
 			return;
 		}
 		const run = this.store.get('runs', change.id);
 		if (change.op === 'delete' || !run) this.events.emit('run-deleted', {id: change.id});
 		else this.events.emit(change.op === 'insert' ? 'run-created' : 'run-updated', run);
 	}
+}
+
+function checkPriority(priority: number): number {
+	if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) {
+		throw new ValidationError(`priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}, got ${priority}`);
+	}
+	return priority;
 }
 
 function checkName(name: string): string {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type {Low} from 'lowdb';
 import {SCHEMA_VERSION} from './migrations.js';
 import type {Replica, StorePaths} from './replica.js';
-import type {StoreDocument, Tables} from './types.js';
+import {TABLE_NAMES, type StoreDocument} from './types.js';
 
 export async function compactInto(db: Low<StoreDocument>, replica: Replica, paths: StorePaths): Promise<void> {
 	const {generation, journalOffset, tables} = replica;
@@ -15,10 +15,7 @@ export async function compactInto(db: Low<StoreDocument>, replica: Replica, path
 		schema_version: SCHEMA_VERSION,
 		generation: generation + 1,
 		base: {generation, journal_bytes: journalOffset},
-		tables: {
-			prompts: tables.prompts.ordered() as unknown as Array<Tables['prompts']>,
-			runs: tables.runs.ordered() as unknown as Array<Tables['runs']>,
-		},
+		tables: Object.fromEntries(TABLE_NAMES.map(name => [name, tables[name].ordered()])) as unknown as StoreDocument['tables'],
 	};
 	await db.write();
 	replica.adoptCompaction(generation + 1);

@@ -20,7 +20,39 @@ export const MIGRATIONS: readonly Migration[] = [
 			),
 		},
 	}),
+	// 1 → 2. The scheduler: runs are queued (not "pending") with a priority, a queue position, a
+	// requested host and a placement; remote handles are backend-neutral; sweeps, leases and hosts tables.
+	document => {
+		const tables = isPlainObject(document.tables) ? document.tables : {};
+		return {
+			...document,
+			schema_version: 2,
+			tables: {
+				...tables,
+				runs: listOrEmpty(tables.runs).map(run => (isPlainObject(run) ? migrateRunTo2(run) : run)),
+				sweeps: [],
+				leases: [],
+				hosts: [],
+			},
+		};
+	},
 ];
+
+function migrateRunTo2(run: Record<string, unknown>): Record<string, unknown> {
+	const {container, ...remote} = isPlainObject(run.remote) ? run.remote : {};
+	const created = typeof run.created_at === 'string' ? Date.parse(run.created_at) : Number.NaN;
+	return {
+		priority: 0,
+		queue_order: Number.isFinite(created) ? created : 0,
+		host: null,
+		placement: isPlainObject(run.remote) && typeof run.remote.host === 'string' ? {host: run.remote.host, gpus: []} : null,
+		sweep_id: null,
+		cancel_requested_at: null,
+		...run,
+		status: run.status === 'pending' ? 'queued' : run.status,
+		remote: isPlainObject(run.remote) ? {backend: 'docker', ...remote, job: container} : null,
+	};
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

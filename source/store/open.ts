@@ -33,7 +33,7 @@ export async function initialise(paths: StorePaths, lockTimeoutMs: number): Prom
 				);
 			}
 
-			const empty: StoreDocument = {schema_version: SCHEMA_VERSION, generation: 1, tables: {prompts: [], runs: []}};
+			const empty: StoreDocument = {schema_version: SCHEMA_VERSION, generation: 1, tables: {prompts: [], runs: [], sweeps: [], leases: [], hosts: []}};
 			await new Low(snapshot, empty).write();
 			return;
 		}

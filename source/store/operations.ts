@@ -12,7 +12,12 @@ export type Operation =
 export type TableSet = Record<TableName, Table>;
 
 export function emptyTables(): TableSet {
-	return {prompts: new Table('prompts'), runs: new Table('runs')};
+	return tablesFrom({});
+}
+
+/** One Table per table name, from rows by name (a missing name is an empty table). */
+export function tablesFrom(rows: Partial<Record<TableName, Doc[]>>): TableSet {
+	return Object.fromEntries(TABLE_NAMES.map(name => [name, new Table(name, rows[name])])) as TableSet;
 }
 
 export function isTableName(value: unknown): value is TableName {

@@ -10,9 +10,9 @@ import path from 'node:path';
 import {StoreError, describeError} from './errors.js';
 import {type JournalEntry, appendToJournal, journalPath, readJournal, truncateJournal} from './journal.js';
 import {SCHEMA_VERSION, invalid} from './migrations.js';
-import {type TableSet, applyOperation} from './operations.js';
+import {type TableSet, applyOperation, emptyTables, tablesFrom} from './operations.js';
 import {SnapshotFile, fileIdentity} from './snapshot-file.js';
-import {type Doc, Table} from './table.js';
+import type {Doc} from './table.js';
 import {type Change, TABLE_NAMES} from './types.js';
 import {deepEqual} from './conditions.js';
 import {materialize} from './lazy-docs.js';
@@ -36,7 +36,7 @@ export class Replica {
 
 	constructor(readonly paths: StorePaths) {
 		this.snapshot = new SnapshotFile(paths.snapshot);
-		this.tables = {prompts: new Table('prompts'), runs: new Table('runs')};
+		this.tables = emptyTables();
 	}
 
 	get journal(): string {
@@ -198,7 +198,7 @@ export class Replica {
 
 export function buildTables(rows: Record<string, Doc[]>, file: string): TableSet {
 	try {
-		return {prompts: new Table('prompts', rows.prompts), runs: new Table('runs', rows.runs)};
+		return tablesFrom(rows);
 	} catch (error) {
 		throw invalid(file, (error as Error).message);
 	}

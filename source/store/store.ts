@@ -58,7 +58,7 @@ class FileStore implements Store {
 	) {
 		this.path = paths.dir;
 		this.replica = new Replica(paths);
-		this.db = new Low<StoreDocument>(this.replica.snapshot, {schema_version: SCHEMA_VERSION, generation: 0, tables: {prompts: [], runs: []}});
+		this.db = new Low<StoreDocument>(this.replica.snapshot, {schema_version: SCHEMA_VERSION, generation: 0, tables: {prompts: [], runs: [], sweeps: [], leases: [], hosts: []}});
 		this.source = {table: name => this.replica.tables[name], beforeRead: () => this.beforeRead()};
 		this.watcher = new FolderWatch(paths.dir, () => {
 			if (this.state === 'open') {

@@ -1,15 +1,18 @@
 // The store's public types. The service layer codes against these, not against the file format.
-import type {Prompt, Run} from '../domain/model.js';
+import type {HostState, Lease, Prompt, Run, Sweep} from '../domain/model.js';
 import type {Query} from './query.js';
 
-export type Tables = {prompts: Prompt; runs: Run};
+export type Tables = {prompts: Prompt; runs: Run; sweeps: Sweep; leases: Lease; hosts: HostState};
 export type TableName = keyof Tables;
-export const TABLE_NAMES: readonly TableName[] = ['prompts', 'runs'];
+export const TABLE_NAMES: readonly TableName[] = ['prompts', 'runs', 'sweeps', 'leases', 'hosts'];
 
 /** Fields with an equality index (and written right after id and created_at in snapshot lines). */
 export const INDEXED_FIELDS: Record<TableName, readonly string[]> = {
 	prompts: ['name'],
-	runs: ['prompt_id', 'status', 'parent_run_id'],
+	runs: ['prompt_id', 'status', 'parent_run_id', 'sweep_id'],
+	sweeps: ['prompt_id'],
+	leases: [],
+	hosts: [],
 };
 
 export type Change = {table: TableName; id: string; op: 'insert' | 'update' | 'delete'; external: boolean};

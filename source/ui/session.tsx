@@ -1,6 +1,7 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The full-screen session: the UI on the given service and terminal, and the terminal given back
-// on exit with a note of the runs that go on on the host. Loaded by launch.ts.
+// on exit with a note of the runs that go on (queued runs too: the worker carries on without
+// the UI). Loaded by launch.ts.
 import {render} from 'ink';
 import type {WorkflowService} from '../service/workflow-service.js';
 import {App} from './components/app.js';
@@ -14,8 +15,8 @@ import {INK_OPTIONS} from './terminal/render-options.js';
 
 export type SessionOptions = {
 	service: WorkflowService;
-	/** How the header names the GPU host, e.g. its config name. */
-	hostLabel: string;
+	/** Unused: the header names every configured host itself (kept so existing callers compile). */
+	hostLabel?: string;
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
 	/** Opens the output video (default: xdg-open / open, detached). */
@@ -35,7 +36,6 @@ export async function runSession(options: SessionOptions): Promise<number> {
 	const stdin = options.stdin ?? process.stdin;
 	const runtime = createRuntime({
 		service: options.service,
-		hostLabel: options.hostLabel,
 		defaults: options.defaults,
 		system: {openFile: options.openFile, saveLog: options.saveLog, completePath: options.completePath},
 	});
@@ -51,7 +51,7 @@ export async function runSession(options: SessionOptions): Promise<number> {
 	} catch (error) {
 		failure = error;
 	} finally {
-		await runtime.supervisor.detach();
+		await runtime.tails.detach();
 		runtime.close();
 		screen.restore();
 	}
@@ -63,11 +63,13 @@ export async function runSession(options: SessionOptions): Promise<number> {
 	return screen.signal ? (SIGNAL_CODES[screen.signal] ?? 1) : 0;
 }
 
-/** What is still going on the host when the UI closes. */
+/** What is still going on when the UI closes: a background worker carries on with these. */
 function farewell(service: WorkflowService): string {
 	const active = service.activeRuns();
 	if (active.length === 0) return '';
-	const list = active.map(run => `${run.id} (${run.status})`).join(', ');
+	const shown = active.slice(0, 10).map(run => `${run.id} (${run.status})`);
+	const list = active.length > shown.length ? `${shown.join(', ')} and ${active.length - shown.length} more` : shown.join(', ');
 	const first = active[0]!.id;
-	return `cosmos-tui: ${active.length} run${active.length === 1 ? '' : 's'} keep${active.length === 1 ? 's' : ''} going on the host: ${list}.\nOpen cosmos-tui again to follow ${active.length === 1 ? 'it' : 'them'}, or: cosmos-tui logs ${first} --follow\n`;
+	const one = active.length === 1;
+	return `cosmos-tui: ${active.length} run${one ? '' : 's'} keep${one ? 's' : ''} going on the host: ${list}.\nOpen cosmos-tui again to follow ${one ? 'it' : 'them'}, or: cosmos-tui logs ${first} --follow\n`;
 }

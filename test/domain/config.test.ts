@@ -3,6 +3,9 @@ import path from 'node:path';
 import test from 'ava';
 import {ConfigError} from '../../source/domain/errors.js';
 import {findConfigFile, loadConfig} from '../../source/config/load-config.js';
+import {SCHEMA} from '../../source/config/schema.js';
+import {PARAMETER_RULES} from '../../source/domain/parameter-rules.js';
+import {PARAMETER_NAMES, checkParameter} from '../../source/domain/validate.js';
 import {tempDir} from '../helpers/temp.js';
 
 const env = {} as NodeJS.ProcessEnv;
@@ -66,4 +69,24 @@ test('bad config: invalid TOML, unknown section or key, wrong type, bad env valu
 	}
 	t.throws(() => loadConfig({env: {COSMOS_REMOTE_PORT: 'abc'}, cwd: dir, home: dir}), {message: /environment COSMOS_REMOTE_PORT: \[remote\] port must be/});
 	await cleanup();
+});
+
+test('keys named like Object.prototype members are unknown keys, not crashes', async t => {
+	const {dir, cleanup} = await tempDir();
+	const file = path.join(dir, 'c.toml');
+	for (const key of ['constructor', 'toString', 'hasOwnProperty']) {
+		await writeFile(file, `[remote]\n${key} = 1`);
+		t.throws(() => loadConfig({flag: file, env, cwd: dir}), {instanceOf: ConfigError, message: new RegExp(`unknown key \\[remote\\] ${key} `)}, key);
+	}
+	await cleanup();
+});
+
+test('the config file and parameter checks use the same domain rule for each parameter', t => {
+	t.deepEqual(PARAMETER_NAMES, ['num_steps', 'guidance', 'seed', 'fps', 'sigma_max', 'blur_strength', 'canny_threshold', 'num_gpus']);
+	for (const name of PARAMETER_NAMES) {
+		const spec = name === 'num_gpus' ? SCHEMA.docker.num_gpus : SCHEMA.generation[name];
+		t.is(spec.parse, PARAMETER_RULES[name].parse, name);
+	}
+	t.deepEqual(checkParameter('seed', 2 ** 32), {ok: false, expected: 'a whole number from 0 to 4294967295'});
+	t.deepEqual(checkParameter('canny_threshold', 'low'), {ok: true, value: 'low'});
 });

@@ -84,7 +84,7 @@ test('failure kind: killed from outside (exit 137) is "killed", not cancelled', 
 	const handle = await executor.launch(job, recorder.events);
 	const following = executor.follow(handle, job, recorder.events, {skipLines: 0});
 	await recorder.until(() => recorder.lines.length > 0);
-	await shell.exec(['docker', 'kill', '--signal', 'KILL', handle.container]);
+	await shell.exec(['docker', 'kill', '--signal', 'KILL', handle.job]);
 	const result = await following;
 	t.is(result.status, 'failed');
 	t.is(result.exitCode, 137);
@@ -110,7 +110,7 @@ test('a container removed behind our back is reported as lost', async t => {
 	const handle = await executor.launch(job, recorder.events);
 	const following = executor.follow(handle, job, recorder.events, {skipLines: 0});
 	await recorder.until(() => recorder.lines.length > 0);
-	await shell.inner.exec(['docker', 'rm', '-f', handle.container]);
+	await shell.inner.exec(['docker', 'rm', '-f', handle.job]);
 	const result = await following;
 	t.is(result.status, 'failed');
 	t.is(result.failureKind, 'lost');
@@ -148,7 +148,7 @@ test('kill sends SIGKILL after the grace period when SIGTERM is ignored', async 
 	// The mount lets sandbox.stop() find and remove it if the test fails.
 	const started = await shell.exec(['docker', 'run', '-d', '--name', container, '--label', `cosmos-tui.run=${runId}`, '-v', `${sandbox.remoteDir}:/workspace`, sandbox.image, 'sh', '-c', 'while :; do sleep 1; done']);
 	t.is(started.code, 0, started.stderr);
-	await executor.kill({host: config.remote.host, container, run_dir: runDir});
+	await executor.kill({backend: 'docker', host: config.remote.host, job: container, run_dir: runDir});
 	const state = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', container]);
 	t.regex(state.stdout.trim(), /^(?:exited|stopped) 137$/, 'podman says "stopped" until it has cleaned up');
 	await shell.exec(['docker', 'rm', '-f', container]);

@@ -129,7 +129,7 @@ export async function makeJob(
 		parameters: {...DEFAULT_PARAMETERS, ...options.parameters},
 		created_at: now,
 	});
-	return {run, prompt, outputDir: path.join(dir, 'runs', id, 'outputs')};
+	return {run, prompt, outputDir: path.join(dir, 'runs', id, 'outputs'), gpus: []};
 }
 
 /** Records events; `until` resolves once a condition over what was recorded holds. */

@@ -54,7 +54,7 @@ test.serial('the connection is cut mid-run: the follower reconnects and the loca
 	t.true(recorder.lines.length > linesAtCut);
 	const inner = shell.inner as SshHostShell;
 	t.true(inner.connection.connects >= 2, 'reconnected');
-	t.deepEqual(recorder.lines, splitLines(shell.containerLogs.get(handle.container)!));
+	t.deepEqual(recorder.lines, splitLines(shell.containerLogs.get(handle.job)!));
 });
 
 test.serial('a new executor reattaches after the lines saved locally, with progress carried over', async t => {
@@ -76,7 +76,7 @@ test.serial('a new executor reattaches after the lines saved locally, with progr
 	const after = new Recorder();
 	const result = await second.executor.follow(handle, job, after.events, {skipLines: saved.length});
 	t.is(result.status, 'success', result.errorMessage ?? '');
-	t.deepEqual([...saved, ...after.lines], splitLines(second.shell.containerLogs.get(handle.container)!));
+	t.deepEqual([...saved, ...after.lines], splitLines(second.shell.containerLogs.get(handle.job)!));
 	t.true(after.progress.length > 0);
 	t.true(after.progress[0]!.fraction >= lastFraction, 'progress resumes where it was, not at 0');
 });
@@ -92,7 +92,7 @@ test.serial('an aborted follow rejects promptly and leaves the run going on the 
 	await recorder.until(() => recorder.lines.length > 0);
 	abort.abort(new Error('detached'));
 	await t.throwsAsync(following, {message: 'detached'});
-	const state = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', handle.container]);
+	const state = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', handle.job]);
 	t.is(state.stdout.trim(), 'running');
 	await executor.kill(handle);
 });

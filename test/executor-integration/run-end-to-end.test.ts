@@ -37,7 +37,7 @@ test.serial('a slow run: upload, detached start, live log and progress, outputs,
 	const recorder = new Recorder();
 
 	const handle = await executor.launch(job, recorder.events);
-	t.is(handle.container, `cosmos-tui-${job.run.id}`);
+	t.is(handle.job, `cosmos-tui-${job.run.id}`);
 	t.is(handle.run_dir, `${sandbox.remoteDir}/.cosmos-tui/runs/${job.run.id}`);
 	t.true(recorder.progress.some(update => update.stage === 'uploading'));
 
@@ -59,7 +59,7 @@ test.serial('a slow run: upload, detached start, live log and progress, outputs,
 	const following = executor.follow(handle, job, recorder.events, {skipLines: 0});
 	// Lines arrive while the container still runs.
 	await recorder.until(() => recorder.lines.some(line => line.includes('Starting diffusion sampling')));
-	const running = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', handle.container]);
+	const running = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', handle.job]);
 	t.is(running.stdout.trim(), 'running');
 
 	const result = await following;
@@ -88,8 +88,8 @@ test.serial('a slow run: upload, detached start, live log and progress, outputs,
 	t.deepEqual(Object.keys(result.outputs.controls ?? {}).sort(), ['edge', 'vis']);
 
 	// The events carry exactly the container's log; the container is gone afterwards.
-	t.deepEqual(recorder.lines, splitLines(shell.containerLogs.get(handle.container)!));
-	const gone = await shell.exec(['docker', 'inspect', handle.container]);
+	t.deepEqual(recorder.lines, splitLines(shell.containerLogs.get(handle.job)!));
+	const gone = await shell.exec(['docker', 'inspect', handle.job]);
 	t.not(gone.code, 0);
 	t.true(existsSync(path.join(handle.run_dir, 'output', 'output.mp4')), 'outputs stay on the host');
 });
@@ -126,7 +126,7 @@ test.serial('status: connection, docker, both GPUs, cosmos-tui containers', asyn
 		[0, 'NVIDIA H100 80GB HBM3', 1024, 81_559, 3, 34],
 		[1, 'NVIDIA H100 80GB HBM3', 40_960, 81_559, 97, 61],
 	]);
-	t.true(status.containers.some(container => container.runId === job.run.id && container.name === handle.container && container.state === 'running'));
+	t.true(status.containers.some(container => container.runId === job.run.id && container.name === handle.job && container.state === 'running'));
 	await executor.kill(handle);
 });
 

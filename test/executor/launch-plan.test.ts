@@ -12,7 +12,7 @@ const input = (digit: string): InputFile => ({path: `/local/${digit}.mp4`, sha25
 function job(): Job {
 	return {
 		run: {
-			id: 'rs_0123456789ab', prompt_id: 'ps_1', status: 'pending', stage: null, progress: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0},
+			id: 'rs_0123456789ab', prompt_id: 'ps_1', status: 'queued', stage: null, progress: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0},
 			parameters: {...DEFAULT_PARAMETERS, num_gpus: 2}, parent_run_id: null, outputs: {}, error_message: null, failure_kind: null, stalled: false,
 			remote: null, metrics: {}, created_at: '', started_at: null, completed_at: null,
 		},

@@ -19,7 +19,7 @@ test('command ids are unique', t => {
 
 test('no key means two things in the contexts that are active together', t => {
 	const states = [
-		...(['prompts', 'runs', 'logs'] as const).map(focus => ({...INITIAL_APP_STATE, focus})),
+		...(['prompts', 'runs', 'logs', 'queue'] as const).map(focus => ({...INITIAL_APP_STATE, focus})),
 		{...INITIAL_APP_STATE, editingFilter: 'runs' as const},
 		...(['help', 'confirm', 'editor', 'prompt-form', 'details', 'message'] as const).map(kind => ({
 			...INITIAL_APP_STATE,
@@ -44,7 +44,7 @@ test('no key means two things in the contexts that are active together', t => {
 
 test('destructive commands confirm with a key that differs from the trigger', t => {
 	const confirmKeys: readonly string[] = KEY_BINDINGS.filter(binding => binding.context === 'confirm' && binding.id !== 'confirm.no').flatMap(binding => [...binding.keys]);
-	for (const id of ['run.kill', 'run.delete', 'prompt.delete']) {
+	for (const id of ['run.cancel', 'run.delete', 'prompt.delete']) {
 		const trigger = KEY_BINDINGS.find(binding => binding.id === id)!;
 		for (const key of trigger.keys) t.false(confirmKeys.includes(key), `${id}: ${key}`);
 	}
@@ -69,7 +69,7 @@ test('resolution follows context order; pseudo keys match classes of characters'
 	const runs = activeContexts({...INITIAL_APP_STATE, focus: 'runs'});
 	t.is(resolveBinding(runs, {name: 'enter', text: ''})?.id, 'run.details');
 	t.is(resolveBinding(activeContexts({...INITIAL_APP_STATE, focus: 'prompts'}), {name: 'enter', text: ''})?.id, 'prompt.open');
-	t.is(resolveBinding(runs, {name: 'x', text: 'x'})?.id, 'run.kill');
+	t.is(resolveBinding(runs, {name: 'x', text: 'x'})?.id, 'run.cancel');
 	t.is(resolveBinding(activeContexts({...INITIAL_APP_STATE, focus: 'prompts'}), {name: 'x', text: 'x'}), null, 'no run actions on the prompts pane');
 	t.is(resolveBinding(['editor'], {name: '7', text: '7'})?.id, 'editor.type');
 	t.is(resolveBinding(['editor'], {name: 'x', text: 'x'}), null);
@@ -83,6 +83,23 @@ test('help lists every binding; the bar shows the marked ones of the active cont
 	const described = lines.flatMap(line => (line.kind === 'binding' ? [line.description] : []));
 	for (const binding of KEY_BINDINGS) t.true(described.includes(binding.description), binding.id);
 	const hints = barHints(activeContexts({...INITIAL_APP_STATE, focus: 'logs'}) as KeyContext[]).map(hint => hint.label);
-	t.true(hints.includes('wrap') && hints.includes('kill') && hints.includes('help'));
+	t.true(hints.includes('wrap') && hints.includes('cancel') && hints.includes('help'));
 	t.false(hints.includes('its runs'));
+});
+
+test('the queue view: K/J or shift-up/down move, T/B to the ends, p pauses; x and e still act on the run', t => {
+	const queue = activeContexts({...INITIAL_APP_STATE, focus: 'queue'});
+	t.is(resolveBinding(queue, {name: 'K', text: 'K'})?.id, 'queue.up');
+	t.is(resolveBinding(queue, {name: 'J', text: 'J'})?.id, 'queue.down');
+	t.is(resolveBinding(queue, keyPresses('', {...NO_KEY, upArrow: true, shift: true})[0]!)?.id, 'queue.up');
+	t.is(resolveBinding(queue, keyPresses('', {...NO_KEY, downArrow: true, shift: true})[0]!)?.id, 'queue.down');
+	t.is(resolveBinding(queue, {name: 'k', text: 'k'})?.id, 'nav.up', 'k still moves the cursor');
+	t.is(resolveBinding(queue, {name: 'T', text: 'T'})?.id, 'queue.top');
+	t.is(resolveBinding(queue, {name: 'B', text: 'B'})?.id, 'queue.bottom');
+	t.is(resolveBinding(queue, {name: 'p', text: 'p'})?.id, 'queue.pause');
+	t.is(resolveBinding(queue, {name: 'x', text: 'x'})?.id, 'run.cancel');
+	t.is(resolveBinding(queue, {name: '4', text: '4'})?.id, 'focus.queue');
+	t.is(resolveBinding(activeContexts({...INITIAL_APP_STATE, focus: 'runs'}), {name: 'K', text: 'K'}), null, 'K only means something in the queue view');
+	t.is(resolveBinding(['editor'], {name: ',', text: ','})?.id, 'editor.type', 'lists can be typed in the form');
+	t.is(resolveBinding(['editor'], {name: ':', text: ':'})?.id, 'editor.type', 'and ranges');
 });

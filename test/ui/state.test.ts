@@ -76,7 +76,13 @@ test('the app reducer: focus cycles, Esc clears a filter before going back, flas
 	state = reduceApp(state, {type: 'focus-step', direction: 1});
 	t.is(state.focus, 'logs');
 	state = reduceApp(state, {type: 'focus-step', direction: 1});
+	t.is(state.focus, 'queue', 'Tab goes through the queue view');
+	t.is(state.pane, 'logs', 'the panes keep the last pane for their layout');
+	state = reduceApp(state, {type: 'focus-step', direction: 1});
 	t.is(state.focus, 'prompts');
+	state = reduceApp(state, {type: 'focus-step', direction: -1});
+	t.is(state.focus, 'queue');
+	t.is(reduceApp(state, {type: 'back'}).focus, 'runs', 'Esc leaves the queue view for the runs');
 	state = reduceApp(state, {type: 'focus-step', direction: -1});
 	t.is(state.focus, 'logs');
 	state = reduceApp({...state, focus: 'runs'}, {type: 'set-filter', pane: 'runs', filter: 'failed'});

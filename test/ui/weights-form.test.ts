@@ -1,5 +1,6 @@
 import test from 'ava';
 import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../source/domain/model.js';
+import {formLists, formSweep, gridLabel} from '../../source/ui/state/form-lists.js';
 import {
 	fieldText,
 	formChanges,
@@ -94,4 +95,50 @@ test('launching needs one weight above 0; the changes are what differs from the 
 	t.deepEqual(formChanges(ready), {weights: {edge: 0.35}, parameters: {}});
 	t.is(apply(ready, {type: 'step', direction: 1}).values.weights.edge, 0.35, 'no edits while submitting');
 	t.is(apply(ready, {type: 'failed', message: 'no host'}).notice, 'no host');
+});
+
+test('a list or range in a weight makes it a sweep axis; the grid size is live; errors are the CLI rules', t => {
+	let form = apply(open(), ...type('0.1:0.5:0.2'));
+	t.is(gridLabel(form), '3 runs', 'live while typing');
+	form = apply(form, {type: 'next-field'}, ...type('0.2,0.6'));
+	t.is(gridLabel(form), '6 runs');
+	form = apply(form, {type: 'next-field'});
+	t.is(fieldText(form, 'vis'), '0.1:0.5:0.2', 'the list stays as typed');
+	t.is(form.values.weights.vis, 0.25, 'the value under it is kept');
+	t.deepEqual(formSweep(form), {kind: 'sweep', axes: {vis: [0.1, 0.3, 0.5], edge: [0.2, 0.6]}, size: 6});
+	t.true(apply(form, {type: 'submitting'}).submitting);
+	t.regex(apply(form, {type: 'previous-field'}, {type: 'previous-field'}, {type: 'step', direction: 1}).notice ?? '', /vis holds a list/);
+
+	const bad = apply(open(), ...type('0.1:0.6:0.2'), {type: 'next-field'});
+	const [list] = formLists(bad);
+	t.is(list?.error, '0.1:0.6:0.2 does not reach 0.6; use 0.1:0.5:0.2 or 0.1:0.7:0.2');
+	t.is(gridLabel(bad), null);
+	const refused = apply(bad, {type: 'submitting'});
+	t.false(refused.submitting);
+	t.regex(refused.notice ?? '', /^vis: 0\.1:0\.6:0\.2 does not reach/);
+
+	const back = apply(bad, {type: 'previous-field'}, ...type('0.4'), {type: 'next-field'});
+	t.deepEqual(formLists(back), [], 'one value typed over a list makes it a plain field again');
+	t.is(back.values.weights.vis, 0.4);
+	t.is(apply(open(), ...type('0.7,'), {type: 'next-field'}).lists.vis, '0.7,', 'a broken list stays to be fixed');
+	t.is(apply(open(), ...type('0.7:0.7:0.1'), {type: 'next-field'}).values.weights.vis, 0.7, 'a list of one value is that value');
+});
+
+test('seed, steps and guidance take lists too; other changed values must not travel with a sweep', t => {
+	let form = apply(open(), {type: 'toggle-advanced'}, ...Array.from({length: 4}, () => ({type: 'next-field'}) as const));
+	t.is(form.field, 'num_steps');
+	form = apply(form, ...type('10,20'), {type: 'next-field'}, {type: 'next-field'}, ...type('1:3:1'), {type: 'next-field'});
+	t.is(form.field, 'fps');
+	t.deepEqual(formSweep(form), {kind: 'sweep', axes: {seed: [1, 2, 3], steps: [10, 20]}, size: 6});
+	const withVis = apply(form, {type: 'toggle-advanced'}, ...type('0.5'), {type: 'next-field'});
+	t.deepEqual(formSweep(withVis), {kind: 'sweep', axes: {vis: [0.5], seed: [1, 2, 3], steps: [10, 20]}, size: 6}, 'a changed single value travels as a one-value axis');
+	const fps = apply(form, {type: 'step', direction: 1});
+	const sweep = formSweep(fps);
+	t.is(sweep.kind, 'invalid');
+	t.regex(sweep.kind === 'invalid' ? sweep.message : '', /a sweep keeps fps as the run has them/);
+	t.is(apply(open(), {type: 'toggle-advanced'}, ...Array.from({length: 7}, () => ({type: 'next-field'}) as const), ...type('1,2')).typing, '12', 'fps takes one value');
+	const huge = apply(open(), ...type('0:1:0.1'), {type: 'next-field'}, ...type('0:1:0.1'));
+	t.regex((formSweep(huge) as {message: string}).message, /121 runs; the limit here is 64/);
+	const zeros = apply(open(), ...type('0,0.5'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'));
+	t.regex((formSweep(zeros) as {message: string}).message, /above 0 in every run/);
 });

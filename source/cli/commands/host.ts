@@ -1,8 +1,9 @@
-// logs, kill and status: the commands that look at or act on the GPU host.
+// logs and status: the commands that look at runs' logs and at the GPU hosts.
 import {UsageError} from '../../domain/errors.js';
 import type {HostReport} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
-import {followRuns, summary} from './run.js';
+import {isActive} from '../../domain/model.js';
+import {followRuns} from './run.js';
 
 export const logsCommand: Command = {
 	name: 'logs',
@@ -19,46 +20,35 @@ export const logsCommand: Command = {
 		const {out} = context;
 		const saved = await service.readLogTail(run.id, Number.MAX_SAFE_INTEGER);
 		for (const line of saved.slice(-tail || saved.length)) out.line(out.remote(line));
-		if (!context.flags.follow || run.status !== 'running') return 0;
-		const finished = await followRuns(context, service, [run], (r, signal) => service.streamRun(r.id, saved.length, {signal}));
+		if (!context.flags.follow || !isActive(run.status)) return 0;
+		const finished = await followRuns(context, service, [run], saved.length);
 		return finished === null ? 130 : finished[0]?.status === 'success' ? 0 : 1;
-	},
-};
-
-export const killCommand: Command = {
-	name: 'kill',
-	args: '<run-id>',
-	summary: "stop exactly this run's container (SIGTERM, then SIGKILL); the run becomes cancelled",
-	flags: ['acceptNewHostKey', 'json'],
-	minArgs: 1,
-	maxArgs: 1,
-	async run(context, [id]) {
-		const service = await context.service();
-		const run = await service.killRun(service.resolveId('runs', id!));
-		if (context.flags.json) return context.out.json(run);
-		context.out.info(summary(context, run));
 	},
 };
 
 export const statusCommand: Command = {
 	name: 'status',
 	args: '',
-	summary: 'the GPU host: connection, docker, GPUs, cosmos-tui containers, and runs out of step with them',
+	summary: 'each GPU host: connection, docker, GPUs, cosmos-tui containers, and runs out of step with them',
 	flags: ['acceptNewHostKey', 'json'],
 	minArgs: 0,
 	maxArgs: 0,
 	async run(context) {
 		const service = await context.service();
-		const report = await service.hostReport();
-		if (context.flags.json) context.out.json(report);
-		else printReport(context, report);
-		return report.connected && report.docker.ok ? 0 : 1;
+		const reports = await service.hostReports();
+		// One host: the report itself (the shape before several hosts); several: a list.
+		if (context.flags.json) context.out.json(reports.length === 1 ? reports[0] : reports);
+		else reports.forEach((report, index) => {
+			if (index > 0) context.out.line();
+			printReport(context, report);
+		});
+		return reports.every(report => report.connected && report.docker.ok) ? 0 : 1;
 	},
 };
 
 function printReport({out}: Context, report: HostReport): void {
 	const row = (label: string, text: string) => out.line(`${label.padEnd(11)}${text}`);
-	row('host', `${report.host} ${report.connected ? out.paint('green', 'connected') : out.paint('red', 'not connected')}`);
+	row('host', `${report.name}${report.name === report.host ? '' : ` (${report.host})`} ${report.connected ? out.paint('green', 'connected') : out.paint('red', 'not connected')}`);
 	if (report.error) row('error', out.paint('red', report.error));
 	if (!report.connected) return;
 	row('docker', report.docker.ok ? `ok (${report.docker.detail})` : out.paint('red', report.docker.detail));

@@ -1,20 +1,26 @@
 import type {Command} from '../command.js';
 import {deleteCommand, verifyCommand} from './delete.js';
-import {killCommand, logsCommand, statusCommand} from './host.js';
+import {logsCommand, statusCommand} from './host.js';
 import {listCommand, searchCommand, showCommand} from './list.js';
 import {promptCommand} from './prompt.js';
+import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
+import {sweepCommand} from './sweep.js';
 
 export const COMMANDS: readonly Command[] = [
 	runCommand,
 	inferenceCommand,
 	rerunCommand,
+	sweepCommand,
 	promptCommand,
 	listCommand,
 	searchCommand,
 	showCommand,
 	logsCommand,
+	queueCommand,
+	cancelCommand,
 	killCommand,
+	workerCommand,
 	statusCommand,
 	deleteCommand,
 	verifyCommand,

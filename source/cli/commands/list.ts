@@ -1,6 +1,7 @@
 // list, search and show: read-only views of the store.
 import {UsageError} from '../../domain/errors.js';
 import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/model.js';
+import {formatAxis} from '../../domain/sweep.js';
 import {elapsedSeconds, formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
@@ -58,6 +59,14 @@ export const showCommand: Command = {
 	maxArgs: 1,
 	async run(context, [id]) {
 		const service = await context.service();
+		if (id!.startsWith('sw_')) {
+			const {sweep, runs} = service.getSweepWithRuns(service.resolveId('sweeps', id!));
+			if (context.flags.json) return context.out.json({sweep, runs});
+			context.out.line(`${context.out.paint('bold', sweep.id)}  prompt ${sweep.prompt_id}${sweep.base_run_id ? ` from run ${sweep.base_run_id}` : ''}`);
+			context.out.line(`axes      ${Object.entries(sweep.axes).map(([axis, values]) => `${axis}=${formatAxis(values ?? [])}`).join(' ')}`);
+			context.out.line();
+			return printRuns(context, service, runs);
+		}
 		const isRun = id!.startsWith('rs_');
 		const fullId = service.resolveId(isRun ? 'runs' : 'prompts', id!);
 		if (isRun) {
@@ -128,7 +137,9 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	if (run.progress) out.line(`progress  ${run.progress.stage} ${Math.round(run.progress.fraction * 100)}% ${run.progress.message}`);
 	if (run.outputs.video) out.line(`output    ${run.outputs.video}`);
 	if (run.error_message) out.line(`error     ${out.paint('red', run.error_message)}`);
-	if (run.remote) out.line(`host      ${run.remote.host} container ${run.remote.container}`);
+	if (run.placement) out.line(`placed    ${run.placement.host} GPU ${run.placement.gpus.join(',') || '-'}`);
+	if (run.remote) out.line(`job       ${run.remote.backend} ${run.remote.job} in ${run.remote.run_dir}`);
+	if (run.sweep_id) out.line(`sweep     ${run.sweep_id}`);
 }
 
 /** Up to ~80 characters around the first match, the match in bold yellow. */

@@ -1,12 +1,14 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// The application: state, live data and the log view wired to the screen and the key registry.
-import {useEffect, useReducer, useSyncExternalStore} from 'react';
+// The application: state, live data, the queue and the log view wired to the screen and the key
+// registry.
+import {useCallback, useEffect, useReducer, useSyncExternalStore} from 'react';
+import {isActive} from '../../domain/model.js';
 import type {UiRuntime} from '../data/runtime.js';
 import {useActions} from '../hooks/use-actions.js';
 import {useCommands} from '../hooks/use-commands.js';
 import {useFlash} from '../hooks/use-flash.js';
 import {useKeyRouter} from '../hooks/use-key-router.js';
-import {useLogView} from '../hooks/use-log-view.js';
+import {useLogView, type ShownRun} from '../hooks/use-log-view.js';
 import {useNow} from '../hooks/use-now.js';
 import {useScreenModel} from '../hooks/use-screen-model.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
@@ -20,23 +22,28 @@ import {TooSmall} from './too-small.js';
 export function App({runtime}: {runtime: UiRuntime}) {
 	const size = useTerminalSize();
 	const live = useSyncExternalStore(runtime.live.subscribe, runtime.live.getSnapshot);
+	const queue = useSyncExternalStore(runtime.queue.subscribe, runtime.queue.getSnapshot);
 	const [state, dispatch] = useReducer(reduceApp, INITIAL_APP_STATE);
-	const layout = computeLayout(size.columns, size.rows, state.focus);
-	const model = useScreenModel(live, state);
+	const layout = computeLayout(size.columns, size.rows, state.pane);
+	const model = useScreenModel(live, queue, state);
 	const logSize = layout.kind === 'too-small' ? {width: 0, height: 0} : innerSize(layout.logs);
-	const logView = useLogView(runtime.logs, model.selectedRun?.id ?? null, logSize.width, logSize.height);
+	const show = useCallback((run: ShownRun) => runtime.tails.show(run), [runtime]);
+	const logView = useLogView(runtime.logs, show, model.selectedRun, logSize.width, logSize.height);
 	const actions = useActions(runtime, dispatch);
 	useFlash(state.flash, runtime.notices, dispatch);
-	const now = useNow(live.runs.some(run => run.status === 'running'));
+	// Elapsed times and start estimates count up only while a run is on a host.
+	const now = useNow(live.runs.some(run => isActive(run.status) && run.status !== 'queued') || (queue.view?.active.length ?? 0) > 0);
 
 	// Pin the selection to the item shown (first on start, a neighbour after a delete), so that
 	// runs appearing above it do not move it.
 	const pinPrompt = needsPin(model.promptIds, state.selection.prompts);
 	const pinRun = needsPin(model.runIds, state.selection.runs);
+	const pinQueued = needsPin(model.queueIds, state.selection.queue);
 	useEffect(() => {
 		if (pinPrompt) dispatch({type: 'move', pane: 'prompts', ids: model.promptIds, move: {kind: 'id', id: pinPrompt}});
 		if (pinRun) dispatch({type: 'move', pane: 'runs', ids: model.runIds, move: {kind: 'id', id: pinRun}});
-	}, [pinPrompt, pinRun, model.promptIds, model.runIds]);
+		if (pinQueued) dispatch({type: 'move', pane: 'queue', ids: model.queueIds, move: {kind: 'id', id: pinQueued}});
+	}, [pinPrompt, pinRun, pinQueued, model.promptIds, model.runIds, model.queueIds]);
 
 	// The runs pane lists one prompt's runs or all of them; the live data reads what is asked.
 	const scopedPrompt = state.runScope === 'prompt' ? (model.selectedPrompt?.id ?? null) : null;
@@ -45,9 +52,9 @@ export function App({runtime}: {runtime: UiRuntime}) {
 	const contexts = activeContexts(state);
 	const pages =
 		layout.kind === 'too-small'
-			? {prompts: 1, runs: 1, logs: 1, help: 1}
-			: {prompts: layout.prompts.height - 2, runs: layout.runs.height - 2, logs: logSize.height, help: layout.body.height - 3};
-	const onCommand = useCommands({state, dispatch, model, logView, actions, pages});
+			? {prompts: 1, runs: 1, logs: 1, queue: 1, help: 1}
+			: {prompts: layout.prompts.height - 2, runs: layout.runs.height - 2, logs: logSize.height, queue: layout.body.height - 2, help: layout.body.height - 3};
+	const onCommand = useCommands({state, dispatch, model, logView, actions, queue, pages});
 	useKeyRouter(contexts, onCommand);
 
 	if (layout.kind === 'too-small') return <TooSmall {...layout} />;
@@ -57,9 +64,9 @@ export function App({runtime}: {runtime: UiRuntime}) {
 			state={state}
 			model={model}
 			live={live}
+			queue={queue}
 			logView={logView}
 			contexts={contexts}
-			hostLabel={runtime.hostLabel}
 			now={now}
 			logPath={id => runtime.service.files.logPath(id)}
 			promptText={id => runtime.service.getPromptOrNull(id)?.prompt_text ?? null}

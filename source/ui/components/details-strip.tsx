@@ -1,16 +1,19 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// Under the panes: the selected run's weights, parameters, duration, output path or failure.
+// Under the panes: the selected run's weights, parameters, duration, where it runs (or why it
+// waits), its sweep, output path or failure.
 import {Box, Text} from 'ink';
 import {memo} from 'react';
+import {isActive} from '../../domain/model.js';
 import {formatDate, formatDuration, STATUS_COLORS} from '../../format/format.js';
+import type {QueueEntry} from '../../service/queue.js';
 import type {RunRow} from '../data/live-data.js';
 import {runDuration} from '../state/eta.js';
-import {fitSegments, parametersText, plain, weightsText, type Segment} from '../state/run-summary.js';
+import {fitSegments, parametersText, placementText, plain, weightsText, type Segment} from '../state/run-summary.js';
 import {Segments} from './segments.js';
 
-type Props = {run: RunRow | null; logPath: string | null; width: number; height: number; now: number};
+type Props = {run: RunRow | null; logPath: string | null; width: number; height: number; now: number; entry: QueueEntry | null};
 
-export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, height, now}: Props) {
+export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, height, now, entry}: Props) {
 	if (!run) {
 		return (
 			<Box height={height} flexDirection="column">
@@ -18,7 +21,7 @@ export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, hei
 			</Box>
 		);
 	}
-	const lines = detailLines(run, logPath, now).slice(0, height);
+	const lines = detailLines(run, logPath, now, entry).slice(0, height);
 	return (
 		<Box height={height} flexDirection="column">
 			{lines.map((segments, i) => (
@@ -28,14 +31,18 @@ export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, hei
 	);
 });
 
-export function detailLines(run: RunRow, logPath: string | null, now: number): Segment[][] {
-	const duration = run.status === 'running' || run.status === 'pending' ? (run.started_at ? (now - Date.parse(run.started_at)) / 1000 : null) : runDuration(run);
+/** `entry`: the run's place in the queue while it is queued. */
+export function detailLines(run: RunRow, logPath: string | null, now: number, entry: QueueEntry | null = null): Segment[][] {
+	const duration = isActive(run.status) ? (run.started_at ? (now - Date.parse(run.started_at)) / 1000 : null) : runDuration(run);
 	const first: Segment[] = [
 		{text: `${run.id} `, bold: true},
 		{text: run.status, color: STATUS_COLORS[run.status]},
+		...(run.stalled ? [{text: ' stalled', color: 'yellow' as const, bold: true}] : []),
+		...(run.cancel_requested_at && isActive(run.status) ? [{text: ' cancelling', color: 'yellow' as const}] : []),
 		{text: ` · ${formatDuration(duration)} · created ${formatDate(run.created_at)} · prompt ${plain(run.promptName)}`},
 	];
 	if (run.parent_run_id) first.push({text: ` · rerun of ${run.parent_run_id}`, dim: true});
+	if (run.sweep_id) first.push({text: ` · sweep ${run.sweep_id}`, dim: true});
 	const second: Segment[] = [{text: 'weights ', dim: true}, {text: weightsText(run)}, {text: '  ', dim: true}, {text: parametersText(run), dim: true}];
 	let third: Segment[];
 	if (run.status === 'failed') {
@@ -44,8 +51,13 @@ export function detailLines(run: RunRow, logPath: string | null, now: number): S
 		third = [{text: 'output ', dim: true}, {text: run.outputs.video}, {text: '  (o opens it)', dim: true}];
 	} else if (run.status === 'cancelled') {
 		third = [{text: plain(run.error_message ?? 'cancelled'), dim: true}];
+	} else if (run.status === 'queued') {
+		const where = `${run.parameters.num_gpus} GPU(s) on ${run.host ?? 'any host'}`;
+		third = entry
+			? [{text: `#${entry.position} in the queue `, color: 'yellow'}, {text: `· ${where} · ${plain(entry.reason)}`, dim: true}]
+			: [{text: `queued for ${where}`, dim: true}];
 	} else {
-		third = [{text: 'log ', dim: true}, {text: logPath ?? '-'}];
+		third = [...(run.placement ? [{text: `${placementText(run)}  `, color: 'cyan' as const}] : []), {text: 'log ', dim: true}, {text: logPath ?? '-'}];
 	}
 	return [first, second, third];
 }

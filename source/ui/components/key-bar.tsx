@@ -8,10 +8,11 @@ import type {KeyContext} from '../keys/registry.js';
 import type {Flash} from '../state/app-state.js';
 import {plain} from '../state/run-summary.js';
 
-type Props = {contexts: readonly KeyContext[]; flash: Flash | null; width: number};
+/** `hidden`: commands that cannot run now (the bar shows only what applies). */
+type Props = {contexts: readonly KeyContext[]; hidden?: ReadonlySet<string>; flash: Flash | null; width: number};
 
-export const KeyBar = memo(function KeyBar({contexts, flash, width}: Props) {
-	const hints = barHints(contexts)
+export const KeyBar = memo(function KeyBar({contexts, hidden, flash, width}: Props) {
+	const hints = barHints(contexts, hidden)
 		.map(hint => `${hint.keys} ${hint.label}`)
 		.join('  ');
 	const message = flash ? plain(flash.text) : '';

@@ -1,17 +1,21 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// The runs pane: all runs or the selected prompt's, with live status, progress and ETA.
+// The runs pane: all runs or the selected prompt's, with live status, progress and ETA; the runs
+// of a sweep under one row for the sweep (Enter folds or unfolds it).
 import {Box} from 'ink';
 import {memo} from 'react';
-import type {RunRow} from '../data/live-data.js';
 import type {DurationSample} from '../state/eta.js';
-import {runRow} from '../state/run-summary.js';
+import type {RunItem} from '../state/run-items.js';
+import {sweepRow} from '../state/run-items.js';
+import {fitSegments, runRow} from '../state/run-summary.js';
 import {ListRows} from './list-rows.js';
 import {Pane} from './pane.js';
 import {filterStatus} from './prompts-pane.js';
 import {Segments} from './segments.js';
 
 type Props = {
-	runs: readonly RunRow[];
+	items: readonly RunItem[];
+	/** Runs shown (sweep rows not counted), for the title. */
+	shown: number;
 	selected: number;
 	focused: boolean;
 	width: number;
@@ -26,21 +30,25 @@ type Props = {
 };
 
 export const RunsPane = memo(function RunsPane(props: Props) {
-	const {runs, selected, focused, width, height, filter, editingFilter, total, promptName, now, durations} = props;
+	const {items, shown, selected, focused, width, height, filter, editingFilter, total, promptName, now, durations} = props;
 	const scope = promptName === null ? 'all' : `of ${promptName}`;
 	return (
-		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, runs.length, total)}`} focused={focused} width={width} height={height}>
+		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, shown, total)}`} focused={focused} width={width} height={height}>
 			<ListRows
-				items={runs}
+				items={items}
 				selected={selected}
 				height={height - 2}
 				empty={filter ? 'no run matches the filter' : promptName === null ? 'no runs yet: select a prompt and press r' : 'no runs of this prompt yet: r runs it'}
-				row={(run, isSelected) => (
-					<Box key={run.id}>
+				row={(item, isSelected) => (
+					<Box key={item.id}>
 						<Segments
 							inverse={isSelected && focused}
 							bold={isSelected && !focused}
-							segments={runRow(run, {now, durations, width: width - 2, showPrompt: promptName === null, pad: isSelected})}
+							segments={
+								item.kind === 'sweep'
+									? fitSegments(sweepRow(item), width - 2, isSelected)
+									: runRow(item.run, {now, durations, width: width - 2, showPrompt: promptName === null, pad: isSelected, indent: item.inSweep})
+							}
 						/>
 					</Box>
 				)}

@@ -2,9 +2,12 @@
 // The full screen for a given layout: header, panes (or the open dialog), details, key bar.
 // The root is exactly layout.rootHeight rows, one less than the terminal.
 import {Box} from 'ink';
+import {useMemo} from 'react';
 import type {LiveSnapshot, RunRow} from '../data/live-data.js';
+import type {QueueSnapshot} from '../data/queue-watch.js';
 import type {LogViewModel} from '../hooks/use-log-view.js';
 import type {ScreenModel} from '../hooks/use-screen-model.js';
+import {disabledQueueCommands} from '../keys/queue-keys.js';
 import type {KeyContext} from '../keys/registry.js';
 import type {PaneLayout} from '../layout/layout.js';
 import type {AppState} from '../state/app-state.js';
@@ -17,6 +20,7 @@ import {LogsPane} from './logs-pane.js';
 import {MessageDialog} from './message-dialog.js';
 import {PromptFormDialog} from './prompt-form-dialog.js';
 import {PromptsPane} from './prompts-pane.js';
+import {QueueView} from './queue-view.js';
 import {RunDetails} from './run-details.js';
 import {RunsPane} from './runs-pane.js';
 import {WeightsEditor} from './weights-editor.js';
@@ -26,27 +30,45 @@ export type ScreenProps = {
 	state: AppState;
 	model: ScreenModel;
 	live: LiveSnapshot;
+	queue: QueueSnapshot;
 	logView: LogViewModel;
 	contexts: readonly KeyContext[];
-	hostLabel: string;
 	now: number;
 	logPath: (runId: string) => string;
 	promptText: (promptId: string) => string | null;
 };
 
 export function Screen(props: ScreenProps) {
-	const {layout, state, model, live, contexts, hostLabel, now, logPath} = props;
+	const {layout, state, model, live, queue, contexts, now, logPath} = props;
 	const selectedRun = model.selectedRun;
+	const entry = queue.view?.queued.find(candidate => candidate.run.id === selectedRun?.id) ?? null;
+	const inQueue = state.focus === 'queue' && !state.modal;
+	const item = model.selectedQueueItem;
+	const hidden = useMemo(() => (inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : undefined), [inQueue, item, queue.view]);
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.rootHeight}>
 			<Box height={layout.header} flexShrink={0}>
-				<Header hostLabel={hostLabel} host={live.host} counts={live.counts} width={layout.columns} />
+				<Header queue={queue} counts={live.counts} width={layout.columns} />
 			</Box>
 			<Box height={layout.body.height} flexShrink={0}>
-				{state.modal ? <ModalBody {...props} /> : <Panes {...props} />}
+				{state.modal ? (
+					<ModalBody {...props} />
+				) : inQueue ? (
+					<QueueView
+						sections={model.queueSections}
+						selectedId={item?.id ?? null}
+						queue={queue}
+						width={layout.body.width}
+						height={layout.body.height}
+						now={now}
+						durations={live.durations}
+					/>
+				) : (
+					<Panes {...props} />
+				)}
 			</Box>
-			<DetailsStrip run={selectedRun} logPath={selectedRun ? logPath(selectedRun.id) : null} width={layout.columns} height={layout.details} now={now} />
-			<KeyBar contexts={contexts} flash={state.flash} width={layout.columns} />
+			<DetailsStrip run={selectedRun} logPath={selectedRun ? logPath(selectedRun.id) : null} width={layout.columns} height={layout.details} now={now} entry={entry} />
+			<KeyBar contexts={contexts} hidden={hidden} flash={state.flash} width={layout.columns} />
 		</Box>
 	);
 }
@@ -67,7 +89,8 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 	);
 	const runs = (
 		<RunsPane
-			runs={model.runs}
+			items={model.runItems}
+			shown={model.runs.length}
 			selected={model.runIndex}
 			focused={state.focus === 'runs'}
 			width={layout.runs.width}
@@ -112,7 +135,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 	);
 }
 
-function ModalBody({layout, state, model, live, logPath, promptText}: ScreenProps) {
+function ModalBody({layout, state, model, live, queue, logPath, promptText}: ScreenProps) {
 	const {width, height} = layout.body;
 	const modal = state.modal;
 	switch (modal?.kind) {
@@ -128,7 +151,11 @@ function ModalBody({layout, state, model, live, logPath, promptText}: ScreenProp
 			return <MessageDialog title={modal.title} text={modal.text} width={width} height={height} />;
 		case 'details': {
 			const run: RunRow | null = live.runs.find(candidate => candidate.id === modal.runId) ?? model.selectedRun;
-			return <RunDetails run={run} promptText={run ? promptText(run.prompt_id) : null} logPath={logPath(modal.runId)} width={width} height={height} />;
+			const entry = queue.view?.queued.find(candidate => candidate.run.id === modal.runId) ?? null;
+			const sweep = run?.sweep_id ? (live.sweeps[run.sweep_id] ?? null) : null;
+			return (
+				<RunDetails run={run} promptText={run ? promptText(run.prompt_id) : null} logPath={logPath(modal.runId)} entry={entry} sweep={sweep} width={width} height={height} />
+			);
 		}
 		default:
 			return null;

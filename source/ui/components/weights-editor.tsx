@@ -1,6 +1,9 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The launch / rerun form: one row per field, the focused one between ◀ ▶, changed values marked.
+// A field holding a list or range shows its values (or why it does not parse) beside it, and the
+// form says how many runs the sweep makes.
 import {Box, Text} from 'ink';
+import {formLists, gridLabel} from '../state/form-lists.js';
 import {progressBar} from '../state/run-summary.js';
 import {fieldText, fieldValue, visibleFields, type WeightsFormState} from '../state/weights-form.js';
 import {Dialog} from './dialog.js';
@@ -8,6 +11,9 @@ import {Dialog} from './dialog.js';
 export function WeightsEditor({form, width, height}: {form: WeightsFormState; width: number; height: number}) {
 	const title = form.mode === 'rerun' ? `Rerun ${form.parentRunId} (${form.promptName})` : `Run ${form.promptName}`;
 	const fields = visibleFields(form);
+	const lists = formLists(form);
+	const grid = gridLabel(form);
+	const hiddenLists = lists.filter(list => !fields.some(field => field.id === list.id));
 	return (
 		<Dialog title={title} width={width} height={height}>
 			<Text dimColor wrap="truncate">
@@ -16,27 +22,40 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 			{fields.map(field => {
 				const focused = field.id === form.field;
 				const value = fieldValue(form.values, field.id);
-				const changed = value !== fieldValue(form.initial, field.id);
+				const list = lists.find(candidate => candidate.id === field.id);
+				const changed = list !== undefined || value !== fieldValue(form.initial, field.id);
 				const text = fieldText(form, field.id) + (focused && form.typing !== null ? '▏' : '');
 				return (
 					<Box key={field.id}>
 						<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${field.label.padEnd(10)}`}</Text>
 						<Text inverse={focused}>{` ${focused ? '◀' : ' '} ${text.padStart(10)} ${focused ? '▶' : ' '} `}</Text>
 						<Text color="yellow">{changed ? ' *' : '  '}</Text>
-						{field.kind === 'number' && field.max === 1 ? <Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text> : null}
+						{list ? (
+							<Text color={list.error ? 'red' : 'cyan'} wrap="truncate">
+								{list.error ? ` ${list.error}` : ` ${list.values!.length} values`}
+							</Text>
+						) : field.kind === 'number' && field.max === 1 ? (
+							<Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text>
+						) : null}
 					</Box>
 				);
 			})}
 			{form.advanced ? null : (
 				<Text dimColor wrap="truncate">
-					{`  advanced (a): steps ${form.values.parameters.num_steps} · guidance ${form.values.parameters.guidance} · seed ${form.values.parameters.seed} · gpus ${form.values.parameters.num_gpus} ...`}
+					{`  advanced (a): steps ${fieldText(form, 'num_steps')} · guidance ${fieldText(form, 'guidance')} · seed ${fieldText(form, 'seed')} · gpus ${form.values.parameters.num_gpus} ...`}
 				</Text>
 			)}
+			{hiddenLists.some(list => list.error) ? (
+				<Text color="red" wrap="truncate">{`  ${hiddenLists.filter(list => list.error).map(list => `${list.label}: ${list.error}`).join(' · ')}`}</Text>
+			) : null}
+			<Text color={grid ? 'cyan' : undefined} bold={Boolean(grid)} dimColor={!grid} wrap="truncate">
+				{grid ? `sweep: ${grid} (${lists.map(list => `${list.label} ${list.values?.length ?? '?'}`).join(' × ')})` : 'one run · a list (0.2,0.6) or range (0.1:0.5:0.2) in a field makes a sweep'}
+			</Text>
 			<Text color={form.submitting ? 'cyan' : 'yellow'} wrap="truncate">
-				{form.submitting ? 'creating the run...' : (form.notice ?? ' ')}
+				{form.submitting ? (grid ? 'queueing the sweep...' : 'queueing the run...') : (form.notice ?? ' ')}
 			</Text>
 			<Text dimColor wrap="truncate">
-				←/→ ±step · 0-9 type · Tab/↓ next · a advanced · Enter launch · Esc cancel
+				{`←/→ ±step · 0-9 . , : type · Tab/↓ next · a advanced · Enter ${grid ? `queue ${grid}` : 'queue'} · Esc close`}
 			</Text>
 		</Dialog>
 	);

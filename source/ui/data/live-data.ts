@@ -1,19 +1,13 @@
-// What the screen shows of the store and the host, kept current from the service's events rather
-// than by polling: prompts, the runs in view, counts by status, the host's state, and durations
-// of past successful runs (for ETAs). Changes are announced at most every notifyMs.
-import {UserError} from '../../domain/errors.js';
-import type {Prompt, Run, RunStatus} from '../../domain/model.js';
-import type {HostStatus} from '../../executor/executor.js';
+// What the screen shows of the store, kept current from the service's events rather than by
+// polling: prompts, the runs in view, counts by status, the sweeps those runs belong to, and
+// durations of past successful runs (for ETAs). Changes are announced at most every notifyMs.
+// The queue, the hosts and their GPUs are queue-watch.ts's.
+import {NotFoundError, UserError} from '../../domain/errors.js';
+import {isActive, type Prompt, type Run, type RunStatus, type Sweep} from '../../domain/model.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import {durationSample, type DurationSample} from '../state/eta.js';
 
 export type RunRow = Run & {promptName: string};
-
-export type HostState =
-	| {kind: 'none'; message: string}
-	| {kind: 'checking'}
-	| {kind: 'connected'; status: HostStatus}
-	| {kind: 'error'; message: string};
 
 export type LiveSnapshot = {
 	prompts: readonly Prompt[];
@@ -22,25 +16,24 @@ export type LiveSnapshot = {
 	runPromptId: string | null;
 	/** null until counted (counting reads every run; it waits until the first frame is out). */
 	counts: Readonly<Record<RunStatus, number>> | null;
-	host: HostState;
+	/** The sweeps of the runs in view, by id. */
+	sweeps: Readonly<Record<string, Sweep>>;
 	durations: readonly DurationSample[];
 };
 
 export type LiveDataOptions = {runLimit?: number; promptLimit?: number; notifyMs?: number; historyLimit?: number};
 
 const COUNTS_DELAY_MS = 250;
-const HOST_REFRESH_DELAY_MS = 2000;
 
 export type Notice = (text: string, tone: 'info' | 'error') => void;
 
 export class LiveData {
-	private snapshot: LiveSnapshot = {prompts: [], runs: [], runPromptId: null, counts: null, host: {kind: 'checking'}, durations: []};
+	private snapshot: LiveSnapshot = {prompts: [], runs: [], runPromptId: null, counts: null, sweeps: {}, durations: []};
 	private readonly listeners = new Set<() => void>();
 	private readonly unsubscribe: Array<() => void> = [];
 	private notifyTimer: NodeJS.Timeout | null = null;
 	private historyTimer: NodeJS.Timeout | null = null;
 	private countsTimer: NodeJS.Timeout | null = null;
-	private hostTimer: NodeJS.Timeout | null = null;
 	private readonly runLimit: number;
 	private readonly promptLimit: number;
 	private readonly notifyMs: number;
@@ -70,7 +63,7 @@ export class LiveData {
 	/**
 	 * Reads what the first frame shows (prompts, newest runs) and starts listening. What needs
 	 * every run (counts by status, durations for ETAs) is read just after, so a big store does not
-	 * hold up the first frame; the host check runs in the background.
+	 * hold up the first frame.
 	 */
 	start(): void {
 		const events = this.service.events;
@@ -83,13 +76,17 @@ export class LiveData {
 				this.scheduleCounts();
 			}),
 			events.on('prompt-changed', ({id, prompt}) => this.onPromptChanged(id, prompt)),
+			events.on('queue-changed', ({table, id}) => {
+				if (table === 'sweeps' && this.snapshot.sweeps[id]) this.set({sweeps: this.withSweeps(this.snapshot.runs, id)});
+			}),
+			// What a dispatcher in this process has to say (a host that stopped answering).
+			events.on('notice', ({message}) => this.notice(message, 'error')),
 		);
 		this.readViews();
 		this.historyTimer = setTimeout(() => {
 			this.historyTimer = null;
 			if (!this.closed) this.readHistory();
 		}, 0);
-		void this.checkHost();
 	}
 
 	/** Prompts, runs in view, counts and durations, read again from the store. */
@@ -102,7 +99,7 @@ export class LiveData {
 		const prompts = this.service.listPrompts({limit: this.promptLimit});
 		const runs = this.readRuns(this.snapshot.runPromptId);
 		for (const run of runs) this.statuses.set(run.id, run.status);
-		this.set({prompts, runs});
+		this.set({prompts, runs, sweeps: this.withSweeps(runs)});
 	}
 
 	private readHistory(): void {
@@ -116,42 +113,14 @@ export class LiveData {
 		if (promptId === this.snapshot.runPromptId) return;
 		const runs = this.readRuns(promptId);
 		for (const run of runs) this.statuses.set(run.id, run.status);
-		this.set({runPromptId: promptId, runs});
-	}
-
-	async checkHost(): Promise<void> {
-		try {
-			this.service.execution.requireHost();
-		} catch (error) {
-			this.set({host: {kind: 'none', message: (error as Error).message}});
-			return;
-		}
-		if (this.snapshot.host.kind !== 'connected') this.set({host: {kind: 'checking'}});
-		try {
-			const status = await this.service.hostReport();
-			if (this.closed) return;
-			if (status.connected) {
-				this.set({host: {kind: 'connected', status}});
-			} else {
-				this.failHost(status.error ?? `cannot reach ${status.host}`);
-			}
-		} catch (error) {
-			if (this.closed) return;
-			this.failHost(messageOf(error));
-		}
+		this.set({runPromptId: promptId, runs, sweeps: this.withSweeps(runs)});
 	}
 
 	close(): void {
 		this.closed = true;
 		for (const stop of this.unsubscribe) stop();
-		for (const timer of [this.notifyTimer, this.countsTimer, this.hostTimer, this.historyTimer]) if (timer) clearTimeout(timer);
+		for (const timer of [this.notifyTimer, this.countsTimer, this.historyTimer]) if (timer) clearTimeout(timer);
 		this.listeners.clear();
-	}
-
-	private failHost(message: string): void {
-		const wasError = this.snapshot.host.kind === 'error';
-		this.set({host: {kind: 'error', message}});
-		if (!wasError) this.notice(`host: ${message}`, 'error');
 	}
 
 	private readRuns(promptId: string | null): RunRow[] {
@@ -175,11 +144,43 @@ export class LiveData {
 			// A run seen going to success adds to the ETA history (once: its status is now known).
 			const sample = run.status === 'success' ? durationSample(run) : null;
 			if (sample) update.durations = [...this.snapshot.durations, sample];
-			if (before !== undefined && run.status !== 'pending' && run.status !== 'running') this.scheduleHostCheck();
+			if (before !== undefined && isActive(before) && !isActive(run.status)) this.announceEnd(run);
 		}
 		const runs = this.withRun(run);
-		if (runs) update.runs = runs;
+		if (runs) {
+			update.runs = runs;
+			if (run.sweep_id && !this.snapshot.sweeps[run.sweep_id]) update.sweeps = this.withSweeps(runs);
+		}
 		if (Object.keys(update).length > 0) this.set(update);
+	}
+
+	/** A run seen ending: said in the bar (the worker that ran it is another process). */
+	private announceEnd(run: Run): void {
+		if (run.status === 'failed') this.notice(`${run.id} failed: ${run.error_message ?? run.failure_kind ?? 'see its log'}`, 'error');
+		else if (run.status === 'success') this.notice(`${run.id} finished`, 'info');
+		else this.notice(`${run.id} ${run.error_message ?? 'cancelled'}`, 'info');
+	}
+
+	/** The sweeps cache with every sweep of `runs` in it (`reload`: read that one again). */
+	private withSweeps(runs: readonly Run[], reload?: string): Readonly<Record<string, Sweep>> {
+		const sweeps: Record<string, Sweep> = {};
+		for (const run of runs) {
+			const id = run.sweep_id;
+			if (id === null || sweeps[id]) continue;
+			const known = id === reload ? undefined : this.snapshot.sweeps[id];
+			const sweep = known ?? this.readSweep(id);
+			if (sweep) sweeps[id] = sweep;
+		}
+		return sweeps;
+	}
+
+	private readSweep(id: string): Sweep | null {
+		try {
+			return this.service.getSweepWithRuns(id).sweep;
+		} catch (error) {
+			if (error instanceof NotFoundError) return null;
+			throw error;
+		}
 	}
 
 	/** The runs in view with this run put in (or updated), or null if it is not in view. */
@@ -221,14 +222,6 @@ export class LiveData {
 			this.countsTimer = null;
 			if (!this.closed) this.set({counts: this.service.countRunsByStatus()});
 		}, COUNTS_DELAY_MS);
-	}
-
-	/** GPU use changes when runs end: look again, once per burst. */
-	private scheduleHostCheck(): void {
-		this.hostTimer ??= setTimeout(() => {
-			this.hostTimer = null;
-			if (!this.closed) void this.checkHost();
-		}, HOST_REFRESH_DELAY_MS);
 	}
 
 	private set(update: Partial<LiveSnapshot>): void {

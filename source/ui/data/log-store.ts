@@ -3,6 +3,7 @@
 // a flood of lines costs one render per flush instead of one per line. During a flood (hundreds
 // of lines per flush) it slows to 10 Hz: nobody reads that fast, and keys get the time back.
 // Nothing runs while idle.
+import {isActive} from '../../domain/model.js';
 import type {ServiceEvents, TypedEmitter} from '../../service/events.js';
 import type {LogSource} from '../state/log-view.js';
 import {LogLines} from './log-lines.js';
@@ -67,7 +68,7 @@ export class LogStore {
 			feed.events.on('log', ({runId, line}) => this.append(runId, line)),
 			feed.events.on('run-updated', run => {
 				const buffer = this.buffers.get(run.id);
-				if (buffer && run.status !== 'pending' && run.status !== 'running') buffer.ended = true;
+				if (buffer && !isActive(run.status)) buffer.ended = true;
 			}),
 			feed.events.on('run-deleted', ({id}) => this.buffers.delete(id)),
 		);
@@ -116,6 +117,14 @@ export class LogStore {
 				this.changed();
 			},
 		);
+	}
+
+	/**
+	 * Drops a run's buffer unless the run has ended: its lines stopped arriving here (its tail was
+	 * let go), so the next open must read the saved log again rather than show a gap.
+	 */
+	forget(runId: string): void {
+		if (this.buffers.get(runId)?.ended === false) this.buffers.delete(runId);
 	}
 
 	close(): void {

@@ -1,6 +1,6 @@
-// Everything the UI needs besides React: the service, the live data and log stores fed by its
-// events, the run supervisor, and the injected system functions (open a file, save a log,
-// complete a path). launchUi builds one; tests and the bench build their own.
+// Everything the UI needs besides React: the service, the live data, queue and log stores fed by
+// its events, the log tails of active runs, and the injected system functions (open a file, save
+// a log, complete a path). launchUi builds one; tests and the bench build their own.
 import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../domain/model.js';
 import {TypedEmitter} from '../../service/events.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
@@ -10,7 +10,8 @@ import {openWithSystemPlayer, type OpenFile} from '../system/open-file.js';
 import {saveLogInto, type SaveLog} from '../system/save-log.js';
 import {LiveData, type LiveDataOptions} from './live-data.js';
 import {LogStore, type LogStoreOptions} from './log-store.js';
-import {RunSupervisor} from './run-supervisor.js';
+import {LogTails} from './log-tails.js';
+import {QueueWatch, type QueueWatchOptions} from './queue-watch.js';
 
 export type SystemFunctions = {openFile: OpenFile; saveLog: SaveLog; completePath: CompletePath};
 
@@ -18,10 +19,10 @@ export type Notices = TypedEmitter<{notice: {text: string; tone: 'info' | 'error
 
 export type UiRuntime = {
 	service: WorkflowService;
-	hostLabel: string;
 	live: LiveData;
+	queue: QueueWatch;
 	logs: LogStore;
-	supervisor: RunSupervisor;
+	tails: LogTails;
 	notices: Notices;
 	system: SystemFunctions;
 	/** What the launch form starts from. */
@@ -31,17 +32,17 @@ export type UiRuntime = {
 
 export type RuntimeOptions = {
 	service: WorkflowService;
-	hostLabel: string;
 	system?: Partial<SystemFunctions>;
 	defaults?: Settings;
 	live?: LiveDataOptions;
+	queue?: QueueWatchOptions;
 	logs?: LogStoreOptions;
 };
 
-/** Reads the store, starts listening, checks the host, and follows the running runs again. */
+/** Reads the store, starts listening, checks the hosts, and makes sure a worker runs the queue. */
 export function startRuntime(runtime: UiRuntime): void {
 	runtime.live.start();
-	runtime.supervisor.start();
+	runtime.queue.start();
 }
 
 export function createRuntime(options: RuntimeOptions): UiRuntime {
@@ -49,13 +50,15 @@ export function createRuntime(options: RuntimeOptions): UiRuntime {
 	const notice = (text: string, tone: 'info' | 'error') => notices.emit('notice', {text, tone});
 	const logs = new LogStore(options.service, options.logs);
 	const live = new LiveData(options.service, notice, options.live);
-	const supervisor = new RunSupervisor(options.service, logs, notice);
+	const queue = new QueueWatch(options.service, notice, options.queue);
+	const tails = new LogTails(options.service, logs, notice);
+	const offWorker = queue.onWorkerHere(here => tails.setWorkerHere(here));
 	return {
 		service: options.service,
-		hostLabel: options.hostLabel,
 		live,
+		queue,
 		logs,
-		supervisor,
+		tails,
 		notices,
 		system: {
 			openFile: options.system?.openFile ?? openWithSystemPlayer,
@@ -64,7 +67,9 @@ export function createRuntime(options: RuntimeOptions): UiRuntime {
 		},
 		defaults: options.defaults ?? {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}},
 		close() {
+			offWorker();
 			live.close();
+			queue.close();
 			logs.close();
 		},
 	};

@@ -1,13 +1,16 @@
-// What the keys ask of the service: launch, rerun, kill, delete, create a prompt, open the video,
-// save the log. Each call reports back as app actions (a dialog, a message, a new selection);
-// errors become one line for the user, never a crash.
+// What the keys ask of the service: queue a run or a sweep, cancel, move in the queue, pause a
+// host, delete, create a prompt, open the video, save the log. Each call reports back as app
+// actions (a dialog, a message, a new selection); errors become one line for the user, never a
+// crash. Nothing here launches or follows a run: the service queues it and its worker does.
 import {useMemo, type Dispatch} from 'react';
-import type {Prompt, Run} from '../../domain/model.js';
+import {isActive, type Prompt, type Run} from '../../domain/model.js';
 import {formatBytes} from '../../format/format.js';
+import type {Move} from '../../service/scheduler/queue-order.js';
 import {messageOf} from '../data/live-data.js';
 import type {UiRuntime} from '../data/runtime.js';
 import type {AppAction} from '../state/app-state.js';
-import {openConfirm, type ConfirmIntent} from '../state/confirm.js';
+import {cancelQuestion, openConfirm, type ConfirmIntent} from '../state/confirm.js';
+import {MAX_FORM_SWEEP, formSweep} from '../state/form-lists.js';
 import {openPromptForm, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
 import {formChanges, openWeightsForm, reduceWeightsForm, type WeightsFormState} from '../state/weights-form.js';
 
@@ -18,21 +21,14 @@ export function useActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>): A
 }
 
 function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
-	const {service, supervisor, system} = runtime;
+	const {service, system} = runtime;
 	const flash = (text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'flash', text, tone});
 	const showError = (title: string, error: unknown) => dispatch({type: 'open', modal: {kind: 'message', title, text: messageOf(error)}});
-
-	/** Starts a created run and follows it; start errors open a dialog. */
-	const launch = async (run: Run) => {
-		dispatch({type: 'move', pane: 'runs', ids: [], move: {kind: 'id', id: run.id}});
+	/** Shows a new run (or a new sweep's row) in the runs pane, selected. */
+	const select = (id: string) => {
+		dispatch({type: 'close'});
+		dispatch({type: 'move', pane: 'runs', ids: [], move: {kind: 'id', id}});
 		dispatch({type: 'focus', pane: 'runs'});
-		flash(`starting ${run.id}...`);
-		try {
-			await supervisor.launch(run.id);
-			flash(`${run.id} is running; its log follows`);
-		} catch (error) {
-			showError(`Could not start ${run.id}`, error);
-		}
 	};
 
 	return {
@@ -49,21 +45,30 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			dispatch({type: 'open', modal: {kind: 'editor', form}});
 		},
 
+		/** Queues the run, or with lists or ranges in the form, one run per combination as a sweep. */
 		async submitRunForm(form: WeightsFormState) {
 			const next = reduceWeightsForm(form, {type: 'submitting'});
 			dispatch({type: 'editor', action: {type: 'submitting'}});
 			if (!next.submitting) return; // the form shows why
-			let run: Run;
+			const sweep = formSweep(next);
 			try {
-				service.execution.requireHost();
+				service.hosts.requireAny();
+				if (sweep.kind === 'sweep') {
+					const from = next.parentRunId ?? next.promptId;
+					const created = await service.createSweep({from, axes: sweep.axes, submit: {}, max: MAX_FORM_SWEEP, dryRun: false});
+					select(created.sweep.id);
+					flash(`sweep ${created.sweep.id}: ${created.runs.length} runs queued`);
+					return;
+				}
+				// Refused here, in the form, with the CLI's words: more GPUs than any host has.
+				await service.checkSubmit(next.values.parameters.num_gpus);
 				const changes = formChanges(next);
-				run = next.parentRunId ? await service.rerun(next.parentRunId, changes) : await service.createRun(next.promptId, changes);
+				const run = next.parentRunId ? await service.rerun(next.parentRunId, changes) : await service.createRun(next.promptId, changes);
+				select(run.id);
+				flash(`${run.id} queued; it starts when GPUs are free (4 shows the queue)`);
 			} catch (error) {
 				dispatch({type: 'editor', action: {type: 'failed', message: messageOf(error)}});
-				return;
 			}
-			dispatch({type: 'close'});
-			await launch(run);
 		},
 
 		openPromptForm() {
@@ -95,20 +100,40 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			}
 		},
 
-		askKill(run: Run) {
-			if (run.status !== 'pending' && run.status !== 'running') {
-				flash(`${run.id} is ${run.status}; nothing to kill`);
+		askCancel(run: Run) {
+			if (!isActive(run.status)) {
+				flash(`${run.id} is ${run.status}: nothing to cancel`);
 				return;
 			}
-			const lines = [`Stop run ${run.id} on the host?`, 'Its container is stopped; what it wrote so far stays.'];
-			dispatch({type: 'open', modal: {kind: 'confirm', confirm: openConfirm({kind: 'kill', runId: run.id}, 'Kill run', lines, 'Kill')}});
+			if (run.cancel_requested_at !== null) {
+				flash(`${run.id}: cancel already asked; its worker is stopping it`);
+				return;
+			}
+			dispatch({type: 'open', modal: {kind: 'confirm', confirm: openConfirm({kind: 'cancel', runId: run.id}, 'Cancel run', cancelQuestion(run), 'Cancel run')}});
+		},
+
+		async moveRun(runId: string, move: Move) {
+			try {
+				await service.moveRun(runId, move);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
+		async setPaused(host: string, paused: boolean) {
+			try {
+				await (paused ? service.pauseHosts(host) : service.resumeHosts(host));
+				flash(paused ? `${host} paused: its runs go on; nothing new starts there` : `${host} resumed`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
 		},
 
 		async askDeleteRun(run: Run) {
 			try {
 				const preview = await service.deletion.previewRun(run.id);
 				if (preview.active.length > 0) {
-					flash(`${run.id} is ${run.status}: kill it first (x)`, 'error');
+					flash(`${run.id} is ${run.status}: cancel it first (x)`, 'error');
 					return;
 				}
 				const size = preview.folders.reduce((sum, folder) => sum + folder.bytes, 0);
@@ -123,7 +148,7 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			try {
 				const preview = await service.deletion.previewPrompt(prompt.id);
 				if (preview.active.length > 0) {
-					flash(`${preview.active.length} run(s) of ${prompt.name} still active: kill them first`, 'error');
+					flash(`${preview.active.length} run(s) of ${prompt.name} still active: cancel them first`, 'error');
 					return;
 				}
 				const size = preview.folders.reduce((sum, folder) => sum + folder.bytes, 0);
@@ -141,10 +166,9 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 		async confirmed(intent: ConfirmIntent) {
 			dispatch({type: 'close'});
 			try {
-				if (intent.kind === 'kill') {
-					flash(`killing ${intent.runId}...`);
-					await service.killRun(intent.runId);
-					flash(`${intent.runId} killed`);
+				if (intent.kind === 'cancel') {
+					const run = await service.cancelRun(intent.runId);
+					flash(run.status === 'cancelled' ? `${run.id} left the queue` : `cancelling ${run.id}...`);
 				} else if (intent.kind === 'delete-run') {
 					await service.deletion.deleteRun(intent.runId);
 					flash(`${intent.runId} deleted`);
@@ -153,7 +177,7 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 					flash(`prompt ${preview.prompt?.name ?? intent.promptId} deleted with ${preview.runs.length} run(s)`);
 				}
 			} catch (error) {
-				showError(intent.kind === 'kill' ? 'Could not kill' : 'Could not delete', error);
+				showError(intent.kind === 'cancel' ? 'Could not cancel' : 'Could not delete', error);
 			}
 		},
 
@@ -182,7 +206,8 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 
 		refresh() {
 			runtime.live.reload();
-			void runtime.live.checkHost();
+			runtime.queue.reload();
+			void runtime.queue.checkHosts();
 			flash('reloaded');
 		},
 	};

@@ -1,6 +1,8 @@
 // The log pane's state for the selected run: reads the LogStore (outside React) when it says
-// lines arrived, at most 20 times a second, and computes only the rows on screen.
+// lines arrived, at most 20 times a second, and computes only the rows on screen. Selecting a run
+// asks for its log (`show`: the saved log, tailed while the run is active).
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import type {Run} from '../../domain/model.js';
 import type {LogStore, LogView} from '../data/log-store.js';
 import {
 	allLines,
@@ -25,11 +27,17 @@ export type LogViewModel = {
 
 const EMPTY_SOURCE = {startSeq: 0, endSeq: 0, at: () => undefined};
 
-export function useLogView(store: LogStore, runId: string | null, width: number, height: number): LogViewModel {
+export type ShownRun = Pick<Run, 'id' | 'status'>;
+
+export function useLogView(store: LogStore, show: (run: ShownRun) => void, run: ShownRun | null, width: number, height: number): LogViewModel {
+	const runId = run?.id ?? null;
 	const version = useSyncExternalStore(store.subscribe, store.getVersion);
+	// Shown once per selection: a run selected while queued keeps its tail as it starts and runs.
+	const latestRun = useRef(run);
+	latestRun.current = run;
 	useEffect(() => {
-		if (runId) void store.open(runId);
-	}, [store, runId]);
+		if (latestRun.current) show(latestRun.current);
+	}, [show, runId]);
 
 	// Another run: follow its end again (wrap, timestamps and the filter stay as chosen).
 	const [viewState, setViewState] = useState({runId, state: INITIAL_LOG_VIEW});

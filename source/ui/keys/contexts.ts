@@ -1,5 +1,6 @@
 // Which registry contexts are active, in the order they are asked: an open dialog or a filter
-// being typed takes every key; otherwise the focused pane, then moving, then the main screen.
+// being typed takes every key; otherwise the focused pane (or the queue view), then moving, then
+// the main screen.
 import type {AppState} from '../state/app-state.js';
 import type {KeyContext} from './registry.js';
 
@@ -7,6 +8,7 @@ const PANE_CONTEXTS = {
 	prompts: ['prompts', 'navigation', 'global', 'always'],
 	runs: ['runs', 'run', 'navigation', 'global', 'always'],
 	logs: ['logs', 'run', 'navigation', 'global', 'always'],
+	queue: ['queue', 'run', 'navigation', 'global', 'always'],
 } as const satisfies Record<AppState['focus'], readonly KeyContext[]>;
 
 export function activeContexts(state: Pick<AppState, 'modal' | 'editingFilter' | 'focus'>): readonly KeyContext[] {

@@ -10,6 +10,7 @@ const ORDER: readonly KeyContext[] = [
 	'runs',
 	'run',
 	'logs',
+	'queue',
 	'filter',
 	'editor',
 	'prompt-form',
@@ -32,13 +33,16 @@ export function helpLines(): HelpLine[] {
 	return lines;
 }
 
-/** The bar's "key label" hints for the active contexts (first context first, no repeats). */
-export function barHints(contexts: readonly KeyContext[]): Array<{keys: string; label: string}> {
+/**
+ * The bar's "key label" hints for the active contexts (first context first, no repeats), leaving
+ * out the commands that cannot run now (`hidden`): the bar shows only what applies.
+ */
+export function barHints(contexts: readonly KeyContext[], hidden: ReadonlySet<string> = new Set()): Array<{keys: string; label: string}> {
 	const seen = new Set<string>();
 	const hints: Array<{keys: string; label: string}> = [];
 	for (const context of contexts) {
 		for (const binding of KEY_BINDINGS) {
-			if (binding.context !== context || !('bar' in binding) || !binding.bar || seen.has(binding.label)) continue;
+			if (binding.context !== context || !('bar' in binding) || !binding.bar || seen.has(binding.label) || hidden.has(binding.id)) continue;
 			seen.add(binding.label);
 			hints.push({keys: binding.keys.slice(0, 2).map(keyLabel).join('/'), label: binding.label});
 		}

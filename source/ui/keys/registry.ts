@@ -4,9 +4,13 @@
 // Key names: single characters as typed ('j', 'G', '/', '?'), or 'up' 'down' 'left' 'right'
 // 'pageup' 'pagedown' 'home' 'end' 'enter' 'esc' 'tab' 'shift+tab' 'backspace' 'ctrl+<letter>'.
 // Two pseudo keys match a class of characters in text fields: '<text>' any printable text,
-// '<digit>' 0-9 and '.'.
+// '<digit>' 0-9, '.', ',' and ':' (numbers, lists and ranges).
+//
+// The queue view's bindings live in queue-keys.ts beside their handlers and "why not now" (as
+// lazygit's controllers); they are part of this table all the same.
+import {QUEUE_BINDINGS} from './queue-keys.js';
 
-/** Where a binding applies. Panes and dialogs each have one; 'run' is "the selected run" (runs and logs panes). */
+/** Where a binding applies. Panes and dialogs each have one; 'run' is "the selected run" (runs, logs and queue). */
 export type KeyContext =
 	| 'always'
 	| 'global'
@@ -15,6 +19,7 @@ export type KeyContext =
 	| 'runs'
 	| 'run'
 	| 'logs'
+	| 'queue'
 	| 'filter'
 	| 'help'
 	| 'confirm'
@@ -38,11 +43,12 @@ export type Binding = {
 export const CONTEXT_TITLES: Record<KeyContext, string> = {
 	always: 'Anywhere',
 	global: 'Main screen',
-	navigation: 'Moving (prompts, runs, logs)',
+	navigation: 'Moving (prompts, runs, logs, queue)',
 	prompts: 'Prompts pane',
 	runs: 'Runs pane',
-	run: 'Selected run (runs and logs panes)',
+	run: 'Selected run (runs, logs and queue)',
 	logs: 'Logs pane',
+	queue: 'Queue view',
 	filter: 'Typing a filter',
 	help: 'This help',
 	confirm: 'Confirmation',
@@ -57,11 +63,12 @@ export const KEY_BINDINGS = [
 
 	{id: 'app.quit', keys: ['q'], label: 'quit', context: 'global', description: 'Quit; runs keep going on the host', bar: true},
 	{id: 'app.help', keys: ['?'], label: 'help', context: 'global', description: 'Show every key', bar: true},
-	{id: 'focus.next', keys: ['tab'], label: 'next pane', context: 'global', description: 'Focus the next pane'},
+	{id: 'focus.next', keys: ['tab'], label: 'next pane', context: 'global', description: 'Focus the next pane (prompts, runs, logs, queue)'},
 	{id: 'focus.previous', keys: ['shift+tab'], label: 'previous pane', context: 'global', description: 'Focus the previous pane'},
 	{id: 'focus.prompts', keys: ['1'], label: 'prompts', context: 'global', description: 'Focus the prompts pane'},
 	{id: 'focus.runs', keys: ['2'], label: 'runs', context: 'global', description: 'Focus the runs pane'},
 	{id: 'focus.logs', keys: ['3'], label: 'logs', context: 'global', description: 'Focus the logs pane'},
+	{id: 'focus.queue', keys: ['4'], label: 'queue', context: 'global', description: 'The queue view: hosts and their GPUs, active runs, queued runs in order'},
 	{id: 'prompt.create', keys: ['c'], label: 'new prompt', context: 'global', description: 'Create a prompt: text and a video folder'},
 	{id: 'app.refresh', keys: ['R'], label: 'refresh', context: 'global', description: 'Reload prompts, runs and the host status'},
 	{id: 'app.back', keys: ['esc'], label: 'back', context: 'global', description: 'Clear the filter, else go back to the previous pane'},
@@ -80,18 +87,20 @@ export const KEY_BINDINGS = [
 	{id: 'prompt.run', keys: ['r'], label: 'run', context: 'prompts', description: 'Run this prompt (launch form with the defaults)', bar: true},
 	{id: 'prompt.delete', keys: ['D'], label: 'delete', context: 'prompts', description: 'Delete this prompt and its runs (asks first)'},
 
-	{id: 'run.details', keys: ['enter'], label: 'details', context: 'runs', description: 'All about the selected run', bar: true},
+	{id: 'run.details', keys: ['enter'], label: 'details', context: 'runs', description: 'All about the selected run; on a sweep row, fold or unfold its runs', bar: true},
 	{id: 'run.run-prompt', keys: ['r'], label: 'run again', context: 'runs', description: "New run of this run's prompt (launch form with the defaults)"},
 	{id: 'run.scope', keys: ['a'], label: 'all/prompt', context: 'runs', description: "Show all runs, or only the selected prompt's"},
 
 	{id: 'run.rerun', keys: ['e'], label: 'rerun', context: 'run', description: "Rerun with edited weights (prefilled from this run)", bar: true},
-	{id: 'run.kill', keys: ['x'], label: 'kill', context: 'run', description: 'Kill the selected run (asks first)', bar: true},
+	{id: 'run.cancel', keys: ['x'], label: 'cancel', context: 'run', description: 'Cancel the selected run, queued, launching or running (asks first)', bar: true},
 	{id: 'run.delete', keys: ['D'], label: 'delete', context: 'run', description: 'Delete the selected run and its files (asks first)'},
 	{id: 'run.open-output', keys: ['o'], label: 'open video', context: 'run', description: 'Open the output video with the system player'},
 	{id: 'run.save-log', keys: ['s'], label: 'save log', context: 'run', description: 'Save the whole log to a file and show where'},
 
 	{id: 'log.wrap', keys: ['w'], label: 'wrap', context: 'logs', description: 'Wrap long lines, or cut them', bar: true},
 	{id: 'log.timestamps', keys: ['t'], label: 'time', context: 'logs', description: 'Show when each line arrived', bar: true},
+
+	...QUEUE_BINDINGS,
 
 	{id: 'filter.apply', keys: ['enter'], label: 'keep', context: 'filter', description: 'Keep the filter and go back to the pane', bar: true},
 	{id: 'filter.cancel', keys: ['esc'], label: 'clear', context: 'filter', description: 'Clear the filter', bar: true},
@@ -111,11 +120,11 @@ export const KEY_BINDINGS = [
 	{id: 'editor.previous-field', keys: ['shift+tab', 'up'], label: 'previous field', context: 'editor', description: 'Previous field'},
 	{id: 'editor.increase', keys: ['right', '+'], label: '+', context: 'editor', description: 'Step the value up (weights by 0.05)', bar: true},
 	{id: 'editor.decrease', keys: ['left', '-'], label: '-', context: 'editor', description: 'Step the value down (weights by 0.05)', bar: true},
-	{id: 'editor.type', keys: ['<digit>'], label: 'type', context: 'editor', description: 'Type a value'},
+	{id: 'editor.type', keys: ['<digit>'], label: 'type', context: 'editor', description: 'Type a value; a list (0.2,0.6) or a range (0.1:0.5:0.2) in a weight, seed, steps or guidance makes a sweep'},
 	{id: 'editor.erase', keys: ['backspace'], label: 'erase', context: 'editor', description: 'Erase the last typed character'},
 	{id: 'editor.advanced', keys: ['a'], label: 'advanced', context: 'editor', description: 'Show or hide the parameters (steps, guidance, seed...)', bar: true},
-	{id: 'editor.submit', keys: ['enter'], label: 'launch', context: 'editor', description: 'Launch the run and follow its log', bar: true},
-	{id: 'editor.cancel', keys: ['esc'], label: 'cancel', context: 'editor', description: 'Close without launching', bar: true},
+	{id: 'editor.submit', keys: ['enter'], label: 'queue', context: 'editor', description: 'Queue the run (with lists or ranges: one run per combination, as a sweep)', bar: true},
+	{id: 'editor.cancel', keys: ['esc'], label: 'close', context: 'editor', description: 'Close without queueing anything', bar: true},
 
 	{id: 'form.complete', keys: ['tab'], label: 'complete', context: 'prompt-form', description: 'Complete the folder path (in the text field: go to the folder)', bar: true},
 	{id: 'form.next-field', keys: ['down'], label: 'next field', context: 'prompt-form', description: 'Next field'},
@@ -145,9 +154,11 @@ const KEY_SYMBOLS: Record<string, string> = {
 	esc: 'Esc',
 	tab: 'Tab',
 	'shift+tab': 'S-Tab',
+	'shift+up': 'S-↑',
+	'shift+down': 'S-↓',
 	backspace: 'Bksp',
 	'<text>': 'text',
-	'<digit>': '0-9 .',
+	'<digit>': '0-9 . , :',
 };
 
 /** How a key name is shown to people: '↓', 'ctrl-u', 'Enter'. */

@@ -6,7 +6,8 @@ import {KEY_BINDINGS, type Binding, type CommandId, type KeyContext} from './reg
 /** A key press: its registry name and the text it typed (for '<text>' and '<digit>'). */
 export type KeyPress = {name: string; text: string};
 
-const DIGIT = /^[0-9.]$/;
+/** What '<digit>' matches: a number, or a list (0.2,0.6) or range (0.1:0.5:0.2) of them. */
+const DIGIT = /^[0-9.,:]$/;
 
 /**
  * Key presses in one chunk of input. Terminals (and tmux send-keys) can deliver several typed
@@ -46,8 +47,8 @@ const CONTROL_KEYS: Record<string, string> = Object.fromEntries([
 
 /** The name of a non-character key; null for a key to ignore; undefined for typed text. */
 function namedKey(input: string, key: Key): string | null | undefined {
-	if (key.upArrow) return 'up';
-	if (key.downArrow) return 'down';
+	if (key.upArrow) return key.shift ? 'shift+up' : 'up';
+	if (key.downArrow) return key.shift ? 'shift+down' : 'down';
 	if (key.leftArrow) return 'left';
 	if (key.rightArrow) return 'right';
 	if (key.pageUp) return 'pageup';

@@ -1,6 +1,6 @@
-// The screen's state and its pure reducer: focus, selections (by id), filters, the open dialog
-// and the transient message. Service calls happen elsewhere (use-actions.ts) and report back
-// here as actions.
+// The screen's state and its pure reducer: focus, selections (by id), filters, folded sweeps, the
+// open dialog and the transient message. Service calls happen elsewhere (use-actions.ts) and
+// report back here as actions.
 import {PANES, type Pane} from '../layout/layout.js';
 import type {ConfirmState} from './confirm.js';
 import {moveSelection, NO_SELECTION, type ListMove, type ListSelection} from './list-selection.js';
@@ -8,6 +8,12 @@ import {reducePromptForm, type PromptFormAction, type PromptFormState} from './p
 import {reduceWeightsForm, type WeightsFormAction, type WeightsFormState} from './weights-form.js';
 
 export type ListPane = 'prompts' | 'runs';
+/** The three panes, or the queue view (which takes the whole body). */
+export type Focus = Pane | 'queue';
+/** Where Tab goes next. */
+export const FOCUS_ORDER: readonly Focus[] = [...PANES, 'queue'];
+/** Lists that keep a selection: the two panes and the queue view. */
+export type SelectionList = ListPane | 'queue';
 
 export type Modal =
 	| {kind: 'help'; scroll: number}
@@ -20,12 +26,16 @@ export type Modal =
 export type Flash = {text: string; tone: 'info' | 'error'; seq: number};
 
 export type AppState = {
-	focus: Pane;
+	focus: Focus;
+	/** The pane focused last, for the layout while the queue view shows. */
+	pane: Pane;
 	modal: Modal | null;
-	selection: Record<ListPane, ListSelection>;
+	selection: Record<SelectionList, ListSelection>;
 	/** The runs pane shows all runs, or those of the selected prompt. */
 	runScope: 'all' | 'prompt';
 	filters: Record<ListPane, string>;
+	/** Sweeps whose runs are folded under their row in the runs pane. */
+	folded: readonly string[];
 	/** The pane whose filter is being typed. */
 	editingFilter: Pane | null;
 	flash: Flash | null;
@@ -33,10 +43,11 @@ export type AppState = {
 };
 
 export type AppAction =
-	| {type: 'focus'; pane: Pane}
+	| {type: 'focus'; pane: Focus}
 	| {type: 'focus-step'; direction: 1 | -1}
 	| {type: 'back'}
-	| {type: 'move'; pane: ListPane; ids: readonly string[]; move: ListMove}
+	| {type: 'move'; pane: SelectionList; ids: readonly string[]; move: ListMove}
+	| {type: 'toggle-fold'; sweepId: string}
 	| {type: 'scope'; scope: 'all' | 'prompt'}
 	| {type: 'edit-filter'; pane: Pane | null}
 	| {type: 'set-filter'; pane: ListPane; filter: string}
@@ -51,10 +62,12 @@ export type AppAction =
 
 export const INITIAL_APP_STATE: AppState = {
 	focus: 'runs',
+	pane: 'runs',
 	modal: null,
-	selection: {prompts: NO_SELECTION, runs: NO_SELECTION},
+	selection: {prompts: NO_SELECTION, runs: NO_SELECTION, queue: NO_SELECTION},
 	runScope: 'all',
 	filters: {prompts: '', runs: ''},
+	folded: [],
 	editingFilter: null,
 	flash: null,
 	flashSeq: 0,
@@ -63,20 +76,25 @@ export const INITIAL_APP_STATE: AppState = {
 export function reduceApp(state: AppState, action: AppAction): AppState {
 	switch (action.type) {
 		case 'focus':
-			return {...state, focus: action.pane, editingFilter: null};
+			return focusOn(state, action.pane);
 		case 'focus-step': {
-			const at = PANES.indexOf(state.focus);
-			return {...state, focus: PANES[(at + action.direction + PANES.length) % PANES.length]!, editingFilter: null};
+			const at = FOCUS_ORDER.indexOf(state.focus);
+			return focusOn(state, FOCUS_ORDER[(at + action.direction + FOCUS_ORDER.length) % FOCUS_ORDER.length]!);
 		}
 		case 'back': {
 			// Esc: clear the focused list's filter first, then step back towards the prompts.
-			if (state.focus !== 'logs' && state.filters[state.focus] !== '') {
+			if ((state.focus === 'prompts' || state.focus === 'runs') && state.filters[state.focus] !== '') {
 				return {...state, filters: {...state.filters, [state.focus]: ''}};
 			}
-			if (state.focus === 'logs') return {...state, focus: 'runs'};
-			if (state.focus === 'runs') return {...state, focus: 'prompts'};
+			if (state.focus === 'logs' || state.focus === 'queue') return focusOn(state, 'runs');
+			if (state.focus === 'runs') return focusOn(state, 'prompts');
 			return state;
 		}
+		case 'toggle-fold':
+			return {
+				...state,
+				folded: state.folded.includes(action.sweepId) ? state.folded.filter(id => id !== action.sweepId) : [...state.folded, action.sweepId],
+			};
 		case 'move':
 			return {
 				...state,
@@ -109,4 +127,8 @@ export function reduceApp(state: AppState, action: AppAction): AppState {
 		case 'flash-clear':
 			return state.flash?.seq === action.seq ? {...state, flash: null} : state;
 	}
+}
+
+function focusOn(state: AppState, focus: Focus): AppState {
+	return {...state, focus, pane: focus === 'queue' ? state.pane : focus, editingFilter: null};
 }

@@ -1,8 +1,9 @@
 // The confirmation dialog: No is highlighted first, y says yes, and the key that opened the
 // dialog (x, D) means nothing inside it, so a repeated or held key cannot confirm.
+import type {Run} from '../../domain/model.js';
 
 export type ConfirmIntent =
-	| {kind: 'kill'; runId: string}
+	| {kind: 'cancel'; runId: string}
 	| {kind: 'delete-run'; runId: string}
 	| {kind: 'delete-prompt'; promptId: string};
 
@@ -13,6 +14,19 @@ export type ConfirmState = {
 	yesLabel: string;
 	focus: 'no' | 'yes';
 };
+
+/** What cancelling does to a run in each active state, for the confirmation. */
+export function cancelQuestion(run: Pick<Run, 'id' | 'status' | 'placement'>): string[] {
+	const where = run.placement ? ` on ${run.placement.host}` : '';
+	switch (run.status) {
+		case 'queued':
+			return [`Cancel run ${run.id}?`, 'It leaves the queue; nothing has started on a host.'];
+		case 'launching':
+			return [`Cancel run ${run.id} while it launches${where}?`, 'The upload is aborted; a container that started anyway is removed.'];
+		default:
+			return [`Stop run ${run.id}${where}?`, 'Its container gets SIGTERM, then SIGKILL after the grace period; what it wrote so far stays.'];
+	}
+}
 
 export type ConfirmCommand = 'yes' | 'no' | 'switch' | 'choose';
 

@@ -8,10 +8,10 @@ export function promptMatches(prompt: Prompt, filter: string): boolean {
 	return needle === '' || matchesNeedle(`${prompt.name} ${prompt.prompt_text} ${prompt.id} ${prompt.video_dir}`, needle);
 }
 
-/** A filter that names a status ("failed", "running") matches that status only. */
+/** A filter that names a status ("failed", "queued") matches that status only; text also matches sweep and host. */
 export function runMatches(run: RunRow, filter: string): boolean {
 	const needle = filter.trim();
 	if (needle === '') return true;
 	if ((RUN_STATUSES as readonly string[]).includes(needle.toLowerCase())) return run.status === needle.toLowerCase();
-	return matchesNeedle(`${run.id} ${run.status} ${run.promptName} ${run.failure_kind ?? ''} ${run.stage ?? ''}`, needle);
+	return matchesNeedle(`${run.id} ${run.status} ${run.promptName} ${run.failure_kind ?? ''} ${run.stage ?? ''} ${run.sweep_id ?? ''} ${run.placement?.host ?? ''}`, needle);
 }

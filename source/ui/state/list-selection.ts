@@ -30,7 +30,7 @@ export function resolveSelection(ids: readonly string[], selection: ListSelectio
 }
 
 export function moveSelection(ids: readonly string[], selection: ListSelection, move: ListMove): ListSelection {
-	if (ids.length === 0) return move.kind === 'id' ? {id: move.id, index: 0} : selection;
+	if (ids.length === 0) return move.kind === 'id' ? {id: move.id, index: 0, pending: true} : selection;
 	const current = resolveSelection(ids, selection);
 	let index: number;
 	switch (move.kind) {

@@ -8,7 +8,8 @@ import {estimateRemaining, runDuration, type DurationSample} from './eta.js';
 export type Segment = {text: string; color?: ColorName; dim?: boolean; bold?: boolean};
 
 export const STATUS_ICONS: Record<Run['status'], string> = {
-	pending: '○',
+	queued: '○',
+	launching: '◐',
 	running: '●',
 	success: '✓',
 	failed: '✗',
@@ -25,11 +26,19 @@ export function progressBar(fraction: number, width: number): string {
 	return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
+/** "on gpu-1 GPU 0,1" for a run given GPUs; '' before. */
+export function placementText(run: Pick<Run, 'placement'>): string {
+	return run.placement ? `on ${run.placement.host} GPU ${run.placement.gpus.join(',')}` : '';
+}
+
 /** "diffusion ███░░░ 52% 3m10s ~4m00s left" for a running run; outcome and duration otherwise. */
 export function runProgress(run: Run, now: number, durations: readonly DurationSample[], barWidth = 10): Segment[] {
+	const cancelling = run.cancel_requested_at !== null;
 	switch (run.status) {
-		case 'pending':
-			return [{text: run.remote ? 'starting' : 'queued', dim: true}];
+		case 'queued':
+			return [{text: cancelling ? 'cancelling' : run.host ? `waiting for ${run.host}` : 'waiting for GPUs', dim: true}];
+		case 'launching':
+			return [{text: `${cancelling ? 'cancelling' : (run.stage ?? 'uploading')} `}, {text: placementText(run), dim: true}];
 		case 'running': {
 			const fraction = run.progress?.fraction ?? 0;
 			const elapsed = elapsedSeconds(run.started_at, null, now);
@@ -41,6 +50,7 @@ export function runProgress(run: Run, now: number, durations: readonly DurationS
 			];
 			if (remaining !== null) segments.push({text: ` ~${formatDuration(remaining)} left`, dim: true});
 			if (run.stalled) segments.push({text: ' stalled', color: 'yellow'});
+			if (cancelling) segments.push({text: ' cancelling', color: 'yellow'});
 			return segments;
 		}
 		case 'success':
@@ -61,14 +71,15 @@ export function parametersText(run: Pick<Run, 'parameters'>): string {
 	return `steps ${p.num_steps} guidance ${p.guidance} seed ${p.seed} fps ${p.fps} sigma ${p.sigma_max} blur ${p.blur_strength} canny ${p.canny_threshold} gpus ${p.num_gpus}`;
 }
 
-/** One row of the runs pane, cut to `width` columns. */
+/** One row of the runs pane, cut to `width` columns; `indent` for a run under its sweep's row. */
 export function runRow(
 	run: Run & {promptName: string},
-	options: {now: number; durations: readonly DurationSample[]; width: number; showPrompt: boolean; pad?: boolean},
+	options: {now: number; durations: readonly DurationSample[]; width: number; showPrompt: boolean; pad?: boolean; indent?: boolean},
 ): Segment[] {
 	const color = STATUS_COLORS[run.status];
 	// A running run shows its stage where the others show their status: the icon says running.
 	const segments: Segment[] = [
+		...(options.indent ? [{text: '  ', dim: true}] : []),
 		{text: `${run.stalled ? '!' : STATUS_ICONS[run.status]} `, color: run.stalled ? 'yellow' : color},
 		{text: `${run.id} `},
 		...(run.status === 'running' ? [] : [{text: run.status.padEnd(10), color}]),

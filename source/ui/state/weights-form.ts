@@ -1,37 +1,13 @@
 // The launch / rerun form: control weights, and the parameters under an "advanced" toggle.
 // A pure reducer. Left/right step a value, digits type one (committed and clamped when leaving
-// the field, stepping or launching), so the form can never hold an out-of-range value.
-import {
-	CONTROL_NAMES,
-	PRESET_LEVELS,
-	type ControlName,
-	type ControlWeights,
-	type Parameters,
-	type PresetLevel,
-} from '../../domain/model.js';
+// the field, stepping or launching), so the form can never hold an out-of-range value. A list or
+// range typed into a weight, seed, steps or guidance makes that field a sweep axis (form-lists.ts).
+import {CONTROL_NAMES, PRESET_LEVELS, type ControlWeights, type Parameters, type PresetLevel} from '../../domain/model.js';
 import type {RunChanges} from '../../service/workflow-service.js';
+import {FORM_FIELDS, fieldOf, fieldValue, isWeight, withValue, type FieldId, type FormField, type Settings} from './form-fields.js';
+import {checkList, formSweep, isListText} from './form-lists.js';
 
-export type FieldId = ControlName | keyof Parameters;
-type NumberField = {id: FieldId; label: string; kind: 'number'; min: number; max: number; step: number; decimals: number; advanced: boolean};
-type LevelField = {id: 'blur_strength' | 'canny_threshold'; label: string; kind: 'level'; advanced: true};
-export type FormField = NumberField | LevelField;
-
-const weight = (id: ControlName): NumberField => ({id, label: id, kind: 'number', min: 0, max: 1, step: 0.05, decimals: 2, advanced: false});
-
-/** Bounds as in the config schema (source/config/schema.ts), so the service never refuses a value. */
-export const FORM_FIELDS: readonly FormField[] = [
-	...CONTROL_NAMES.map(weight),
-	{id: 'num_steps', label: 'steps', kind: 'number', min: 1, max: 1000, step: 1, decimals: 0, advanced: true},
-	{id: 'guidance', label: 'guidance', kind: 'number', min: 0, max: 100, step: 0.5, decimals: 2, advanced: true},
-	{id: 'seed', label: 'seed', kind: 'number', min: 0, max: 2 ** 32 - 1, step: 1, decimals: 0, advanced: true},
-	{id: 'fps', label: 'fps', kind: 'number', min: 1, max: 240, step: 1, decimals: 0, advanced: true},
-	{id: 'sigma_max', label: 'sigma max', kind: 'number', min: 0, max: 1000, step: 5, decimals: 2, advanced: true},
-	{id: 'blur_strength', label: 'blur', kind: 'level', advanced: true},
-	{id: 'canny_threshold', label: 'canny', kind: 'level', advanced: true},
-	{id: 'num_gpus', label: 'GPUs', kind: 'number', min: 1, max: 64, step: 1, decimals: 0, advanced: true},
-];
-
-export type Settings = {weights: ControlWeights; parameters: Parameters};
+export {FORM_FIELDS, fieldOf, fieldValue, type FieldId, type FormField, type Settings} from './form-fields.js';
 
 export type WeightsFormState = {
 	mode: 'launch' | 'rerun';
@@ -40,6 +16,8 @@ export type WeightsFormState = {
 	parentRunId: string | null;
 	initial: Settings;
 	values: Settings;
+	/** Fields holding a list or range instead of one value, as typed (checked when shown and sent). */
+	lists: Partial<Record<FieldId, string>>;
 	field: FieldId;
 	advanced: boolean;
 	/** What is being typed into the field, before it is committed. */
@@ -74,6 +52,7 @@ export function openWeightsForm(options: {
 		parentRunId: options.parentRunId ?? null,
 		initial: settings,
 		values: settings,
+		lists: {},
 		field: 'vis',
 		advanced: false,
 		typing: null,
@@ -86,24 +65,11 @@ export function visibleFields(state: Pick<WeightsFormState, 'advanced'>): readon
 	return state.advanced ? FORM_FIELDS : FORM_FIELDS.filter(field => !field.advanced);
 }
 
-export function fieldOf(id: FieldId): FormField {
-	return FORM_FIELDS.find(field => field.id === id)!;
-}
-
-const isWeight = (id: FieldId): id is ControlName => (CONTROL_NAMES as readonly string[]).includes(id);
-
-export function fieldValue(values: Settings, id: FieldId): number | PresetLevel {
-	return isWeight(id) ? values.weights[id] : values.parameters[id];
-}
-
-function withValue(values: Settings, id: FieldId, value: number | PresetLevel): Settings {
-	if (isWeight(id)) return {...values, weights: {...values.weights, [id]: value as number}};
-	return {...values, parameters: {...values.parameters, [id]: value}};
-}
-
-/** The text a field shows: what is being typed, else its value. */
+/** The text a field shows: what is being typed, else its list, else its value. */
 export function fieldText(state: WeightsFormState, id: FieldId): string {
 	if (state.field === id && state.typing !== null) return state.typing;
+	const list = state.lists[id];
+	if (list !== undefined) return list;
 	const field = fieldOf(id);
 	const value = fieldValue(state.values, id);
 	return field.kind === 'number' && field.decimals > 0 ? Number(value).toFixed(field.decimals) : String(value);
@@ -111,17 +77,28 @@ export function fieldText(state: WeightsFormState, id: FieldId): string {
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
 
-/** Turns the typed text into the field's value, clamped to its bounds. */
+function withoutList(lists: WeightsFormState['lists'], id: FieldId): WeightsFormState['lists'] {
+	const {[id]: _dropped, ...rest} = lists;
+	return rest;
+}
+
+/** Turns the typed text into the field's value (clamped to its bounds), or its list. */
 function commitTyping(state: WeightsFormState): WeightsFormState {
 	if (state.typing === null) return state;
 	const field = fieldOf(state.field);
+	if (field.kind === 'number' && field.axis !== null && isListText(state.typing)) {
+		const list = checkList(field.id, state.typing);
+		// A "list" of one value is that value.
+		if (list.values?.length === 1) return {...state, typing: null, values: withValue(state.values, field.id, list.values[0]!), lists: withoutList(state.lists, field.id)};
+		return {...state, typing: null, lists: {...state.lists, [field.id]: state.typing}};
+	}
 	const typed = Number(state.typing);
 	if (field.kind !== 'number' || state.typing === '' || state.typing === '.' || !Number.isFinite(typed)) {
 		return {...state, typing: null};
 	}
 	const value = Math.min(field.max, Math.max(field.min, round(typed, field.decimals)));
 	const notice = value === typed ? null : `${field.label}: ${state.typing} is out of ${field.min}..${field.max}; set to ${value}`;
-	return {...state, typing: null, values: withValue(state.values, field.id, value), notice};
+	return {...state, typing: null, values: withValue(state.values, field.id, value), lists: withoutList(state.lists, field.id), notice};
 }
 
 function moveField(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
@@ -133,6 +110,7 @@ function moveField(state: WeightsFormState, direction: 1 | -1): WeightsFormState
 
 function step(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
 	const field = fieldOf(state.field);
+	if (state.lists[field.id] !== undefined) return {...state, notice: `${field.label} holds a list: type one value to step it again`};
 	const current = fieldValue(state.values, field.id);
 	if (field.kind === 'level') {
 		const at = PRESET_LEVELS.indexOf(current as PresetLevel);
@@ -146,10 +124,13 @@ function step(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
 function type(state: WeightsFormState, text: string): WeightsFormState {
 	const field = fieldOf(state.field);
 	if (field.kind !== 'number') return state;
-	const allowed = field.decimals > 0 ? /^[0-9.]+$/ : /^[0-9]+$/;
+	// Fields that can be a sweep axis also take ',' (a list) and ':' (a range start:end:step).
+	const separators = field.axis === null ? '' : ',:';
+	const allowed = new RegExp(`^[0-9${field.decimals > 0 ? '.' : ''}${separators}]+$`);
 	if (!allowed.test(text)) return state;
 	const next = (state.typing ?? '') + text;
-	if (next.length > 12 || (next.match(/\./g)?.length ?? 0) > 1) return state;
+	const last = next.split(/[,:]/).at(-1) ?? '';
+	if (next.length > (isListText(next) ? 60 : 12) || (last.match(/\./g)?.length ?? 0) > 1) return state;
 	return {...state, typing: next};
 }
 
@@ -177,7 +158,8 @@ export function reduceWeightsForm(state: WeightsFormState, action: WeightsFormAc
 		}
 		case 'submitting': {
 			const committed = commitTyping(clear);
-			const problem = checkForm(committed.values);
+			const sweep = formSweep(committed);
+			const problem = sweep.kind === 'invalid' ? sweep.message : sweep.kind === 'none' ? checkForm(committed.values) : null;
 			return problem ? {...committed, notice: problem} : {...committed, submitting: true};
 		}
 		case 'failed':

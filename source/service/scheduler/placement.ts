@@ -1,0 +1,130 @@
+// GPU placement, as a pure function of the queue and the hosts. Runs are taken strictly in queue
+// order per host: a run that cannot start yet holds back the runs behind it on the hosts it could
+// use (no backfilling, so a 2-GPU run is never starved by a stream of 1-GPU runs). A run naming a
+// host only ever goes there; otherwise it goes to the usable host with the most free GPUs.
+import type {Run} from '../../domain/model.js';
+
+export type HostView = {
+	name: string;
+	paused: boolean;
+	/** The GPU indexes the host has (config or nvidia-smi); null while unknown. */
+	gpus: number[] | null;
+	/** GPUs used by processes that are not ours: never given to a run. */
+	busy: number[];
+	/** GPUs held by our runs (launching or running). */
+	taken: number[];
+	/** Why the GPUs are unknown (e.g. nvidia-smi failed), for the queue view. */
+	problem?: string;
+};
+
+export type Placed = {runId: string; host: string; gpus: number[]};
+
+export type PlacementPlan = {
+	placed: Placed[];
+	/** Why each run that was not placed waits, one line for the queue view. */
+	waiting: Map<string, string>;
+};
+
+type QueuedRun = Pick<Run, 'id' | 'host'> & {parameters: Pick<Run['parameters'], 'num_gpus' | 'num_steps'>};
+
+export function freeGpus(host: HostView): number[] {
+	const unavailable = new Set([...host.busy, ...host.taken]);
+	return (host.gpus ?? []).filter(gpu => !unavailable.has(gpu)).sort((a, b) => a - b);
+}
+
+export function planPlacements(queue: readonly QueuedRun[], hosts: readonly HostView[]): PlacementPlan {
+	const free = new Map(hosts.map(host => [host.name, freeGpus(host)]));
+	const heldBack = new Map<string, string>(); // host -> the run that holds it back
+	const placed: Placed[] = [];
+	const waiting = new Map<string, string>();
+	for (const run of queue) {
+		const want = run.parameters.num_gpus;
+		const candidates = run.host === null ? hosts : hosts.filter(host => host.name === run.host);
+		if (candidates.length === 0) {
+			waiting.set(run.id, `host ${run.host} is not configured`);
+			continue;
+		}
+		const eligible = candidates.filter(host => !host.paused && host.gpus !== null && host.gpus.length >= want);
+		if (eligible.length === 0) {
+			waiting.set(run.id, whyNoHost(candidates, want));
+			continue;
+		}
+		const usable = eligible
+			.filter(host => !heldBack.has(host.name) && free.get(host.name)!.length >= want)
+			.sort((a, b) => free.get(b.name)!.length - free.get(a.name)!.length);
+		const host = usable[0];
+		if (host === undefined) {
+			waiting.set(run.id, whyWaiting(eligible, want, free, heldBack));
+			for (const other of eligible) if (!heldBack.has(other.name)) heldBack.set(other.name, run.id);
+			continue;
+		}
+		const gpus = free.get(host.name)!.slice(0, want);
+		free.set(host.name, free.get(host.name)!.slice(want));
+		placed.push({runId: run.id, host: host.name, gpus});
+	}
+	return {placed, waiting};
+}
+
+function whyNoHost(candidates: readonly HostView[], want: number): string {
+	const reasons = candidates.map(host => {
+		if (host.paused) return `${host.name} is paused`;
+		if (host.gpus === null) return `${host.name}: GPUs unknown${host.problem ? ` (${host.problem})` : ''}`;
+		return `${host.name} has ${host.gpus.length} GPU(s)`;
+	});
+	return `needs ${want} GPU(s): ${reasons.join('; ')}`;
+}
+
+function whyWaiting(eligible: readonly HostView[], want: number, free: ReadonlyMap<string, number[]>, heldBack: ReadonlyMap<string, string>): string {
+	const reasons = eligible.map(host => {
+		const ahead = heldBack.get(host.name);
+		if (ahead !== undefined && free.get(host.name)!.length >= want) return `${host.name}: behind ${ahead}`;
+		const busy = host.busy.length > 0 ? `, GPU ${host.busy.join(', ')} busy with other processes` : '';
+		return `${host.name}: ${free.get(host.name)!.length} of ${host.gpus!.length} free${busy}`;
+	});
+	return `waiting for ${want} GPU(s): ${reasons.join('; ')}`;
+}
+
+/**
+ * When each queued run is expected to start: every GPU is free now or when the run on it is
+ * expected to end, and queued runs take GPUs in queue order. `estimateMs` is a run's expected
+ * duration (null: unknown, and so is every start that depends on it).
+ */
+export function expectedStarts(
+	queue: readonly QueuedRun[],
+	hosts: readonly HostView[],
+	busyUntil: ReadonlyMap<string, ReadonlyMap<number, number | null>>,
+	estimateMs: (run: QueuedRun) => number | null,
+	now: number,
+): Map<string, number | null> {
+	const freeAt = new Map<string, Map<number, number | null>>();
+	for (const host of hosts) {
+		if (host.paused || host.gpus === null) continue;
+		const busy = new Set(host.busy);
+		const times = new Map<number, number | null>();
+		for (const gpu of host.gpus) if (!busy.has(gpu)) times.set(gpu, busyUntil.get(host.name)?.get(gpu) ?? now);
+		freeAt.set(host.name, times);
+	}
+	const starts = new Map<string, number | null>();
+	for (const run of queue) {
+		const want = run.parameters.num_gpus;
+		let best: {host: string; gpus: number[]; at: number | null} | null = null;
+		for (const [host, times] of freeAt) {
+			if (run.host !== null && run.host !== host) continue;
+			if (times.size < want) continue;
+			const soonest = [...times].sort(([, a], [, b]) => (a === null ? 1 : b === null ? -1 : a - b)).slice(0, want);
+			const at = soonest.some(([, time]) => time === null) ? null : Math.max(...soonest.map(([, time]) => time!));
+			if (best === null || (best.at === null && at !== null) || (at !== null && best.at !== null && at < best.at)) {
+				best = {host, gpus: soonest.map(([gpu]) => gpu), at};
+			}
+		}
+		if (best === null) {
+			starts.set(run.id, null);
+			continue;
+		}
+		starts.set(run.id, best.at);
+		const duration = estimateMs(run);
+		const end = best.at === null || duration === null ? null : best.at + duration;
+		for (const gpu of best.gpus) freeAt.get(best.host)!.set(gpu, end);
+	}
+	return starts;
+}

@@ -1,0 +1,210 @@
+// The queue and the GPU hosts, as the header and the queue view show them. The service's queue
+// view reads the store (it connects to nothing); it is read again when runs, sweeps, hosts or
+// leases change, coalesced, so nothing is read while nothing changes. Each host's connection is
+// checked on start and on R. While runs are active this also makes sure a worker dispatches them:
+// on start, and every few seconds while no process holds the dispatcher lease (a worker that
+// crashed is replaced; a lapsed lease sends no event, so this one check has to look).
+import {isActive, type Run} from '../../domain/model.js';
+import type {GpuInfo} from '../../executor/executor.js';
+import type {QueueView} from '../../service/queue.js';
+import type {WorkflowService} from '../../service/workflow-service.js';
+import {messageOf, type Notice} from './live-data.js';
+
+export type HostConnection =
+	| {kind: 'checking'}
+	| {kind: 'connected'; dockerProblem: string | null; gpus: readonly GpuInfo[]}
+	| {kind: 'error'; message: string};
+
+export type QueueSnapshot = {
+	/** null until first read (just after the first frame). */
+	view: QueueView | null;
+	/** Why there is no GPU host (none configured), or null. */
+	noHost: string | null;
+	connections: Readonly<Record<string, HostConnection>>;
+};
+
+export type QueueWatchOptions = {readDelayMs?: number; watchMs?: number};
+
+export class QueueWatch {
+	private snapshot: QueueSnapshot = {view: null, noHost: null, connections: {}};
+	private viewKey = '';
+	private readonly listeners = new Set<() => void>();
+	private readonly workerListeners = new Set<(here: boolean) => void>();
+	private readonly unsubscribe: Array<() => void> = [];
+	/** What of each active run the queue view depends on: other updates (progress) read nothing. */
+	private readonly runKeys = new Map<string, string>();
+	private readTimer: NodeJS.Timeout | null = null;
+	private watchTimer: NodeJS.Timeout | null = null;
+	private workerHere = false;
+	private closed = false;
+	private readonly readDelayMs: number;
+	private readonly watchMs: number;
+
+	constructor(
+		private readonly service: WorkflowService,
+		private readonly notice: Notice = () => {},
+		options: QueueWatchOptions = {},
+	) {
+		this.readDelayMs = options.readDelayMs ?? 100;
+		this.watchMs = options.watchMs ?? 5000;
+	}
+
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	readonly getSnapshot = (): QueueSnapshot => this.snapshot;
+
+	/** Called with true when the dispatcher runs in this process (tests, the bench), false when not. */
+	onWorkerHere(listener: (here: boolean) => void): () => void {
+		this.workerListeners.add(listener);
+		return () => this.workerListeners.delete(listener);
+	}
+
+	/** Listens, then reads the queue just after the first frame, starts a worker if runs wait, checks the hosts. */
+	start(): void {
+		const events = this.service.events;
+		this.unsubscribe.push(
+			events.on('queue-changed', () => this.scheduleRead()),
+			events.on('run-created', run => this.onRun(run)),
+			events.on('run-updated', run => this.onRun(run)),
+			events.on('run-deleted', ({id}) => {
+				if (this.runKeys.delete(id)) this.scheduleRead();
+			}),
+		);
+		this.readTimer = setTimeout(() => {
+			this.readTimer = null;
+			if (this.closed) return;
+			this.read();
+			this.ensureWorker();
+		}, 0);
+		void this.checkHosts();
+	}
+
+	/** Each host's connection and Docker, asked over SSH (or locally): on start and on R. */
+	async checkHosts(): Promise<void> {
+		try {
+			this.service.hosts.requireAny();
+		} catch (error) {
+			this.set({noHost: messageOf(error)});
+			return;
+		}
+		const names = this.service.hosts.names();
+		const before = this.snapshot.connections;
+		this.set({connections: Object.fromEntries(names.map(name => [name, before[name]?.kind === 'connected' ? before[name] : {kind: 'checking'}]))});
+		let connections: Record<string, HostConnection>;
+		try {
+			const reports = await this.service.hostReports();
+			connections = Object.fromEntries(
+				reports.map(report => [
+					report.name,
+					report.connected
+						? {kind: 'connected', dockerProblem: report.docker.ok ? null : report.docker.detail, gpus: report.gpus}
+						: {kind: 'error', message: report.error ?? `cannot reach ${report.host}`},
+				]),
+			);
+		} catch (error) {
+			// The executor itself could not be made (a bad key, an unknown host key): every host says so.
+			connections = Object.fromEntries(names.map(name => [name, {kind: 'error', message: messageOf(error)}]));
+		}
+		if (this.closed) return;
+		for (const [name, connection] of Object.entries(connections)) {
+			if (connection.kind === 'error' && this.snapshot.connections[name]?.kind !== 'error') this.notice(`host ${name}: ${connection.message}`, 'error');
+		}
+		this.set({connections});
+	}
+
+	/** Reads the queue again now (R). */
+	reload(): void {
+		this.read();
+	}
+
+	close(): void {
+		this.closed = true;
+		for (const stop of this.unsubscribe) stop();
+		for (const timer of [this.readTimer, this.watchTimer]) if (timer) clearTimeout(timer);
+		this.listeners.clear();
+		this.workerListeners.clear();
+	}
+
+	private onRun(run: Run): void {
+		const key = isActive(run.status) ? queueKey(run) : null;
+		const before = this.runKeys.get(run.id);
+		if (key === null) this.runKeys.delete(run.id);
+		else this.runKeys.set(run.id, key);
+		if (key !== (before ?? null)) this.scheduleRead();
+	}
+
+	private scheduleRead(): void {
+		if (this.closed) return;
+		this.readTimer ??= setTimeout(() => {
+			this.readTimer = null;
+			if (!this.closed) this.read();
+		}, this.readDelayMs);
+	}
+
+	private read(): void {
+		let view: QueueView;
+		try {
+			view = this.service.queueView();
+		} catch (error) {
+			this.notice(`queue: ${messageOf(error)}`, 'error');
+			return;
+		}
+		for (const run of [...view.active, ...view.queued.map(entry => entry.run)]) this.runKeys.set(run.id, queueKey(run));
+		const here = view.worker !== null && view.worker.pid === process.pid;
+		if (here !== this.workerHere) {
+			this.workerHere = here;
+			for (const listener of this.workerListeners) listener(here);
+		}
+		const key = viewKey(view);
+		if (key !== this.viewKey) {
+			this.viewKey = key;
+			this.set({view});
+		}
+		if (view.active.length + view.queued.length > 0) this.watch();
+	}
+
+	/** While runs are active: look again in a while, and start a worker if none holds the lease. */
+	private watch(): void {
+		this.watchTimer ??= setTimeout(() => {
+			this.watchTimer = null;
+			if (this.closed) return;
+			this.read();
+			if (this.snapshot.view?.worker === null) this.ensureWorker();
+		}, this.watchMs);
+	}
+
+	private ensureWorker(): void {
+		try {
+			this.service.ensureWorker();
+		} catch (error) {
+			this.notice(`could not start a worker: ${messageOf(error)}`, 'error');
+		}
+	}
+
+	private set(update: Partial<QueueSnapshot>): void {
+		this.snapshot = {...this.snapshot, ...update};
+		for (const listener of this.listeners) listener();
+	}
+}
+
+/** What of a run the queue view shows or orders by. */
+function queueKey(run: Run): string {
+	return [run.status, run.priority, run.queue_order, run.host, run.cancel_requested_at, run.placement?.host, run.placement?.gpus.join(','), run.started_at].join('|');
+}
+
+/**
+ * What the screen shows of a queue view. A lease renewal (every few seconds) or a start estimate
+ * that moved by a few seconds is not worth a frame.
+ */
+function viewKey(view: QueueView): string {
+	const bucket = (iso: string | null) => (iso === null ? null : Math.round(Date.parse(iso) / 10_000));
+	return JSON.stringify({
+		hosts: view.hosts,
+		queued: view.queued.map(entry => [queueKey(entry.run), entry.run.id, entry.position, entry.reason, bucket(entry.expected_start)]),
+		active: view.active.map(run => [queueKey(run), run.id]),
+		worker: view.worker?.pid ?? null,
+	});
+}
