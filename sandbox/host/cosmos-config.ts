@@ -1,19 +1,41 @@
-// The cosmos-tui configuration (TOML) that points at a sandbox GPU host.
+// The cosmos-tui configuration (TOML) that points at sandbox GPU hosts.
 import {stringify} from 'smol-toml';
 import type {SandboxHost} from './sandbox-host.js';
 
-export function sandboxConfigToml(host: SandboxHost, dataDir: string, extra: {stall_seconds?: number} = {}): string {
+export type SandboxConfigExtra = {stall_seconds?: number; lease_seconds?: number};
+
+/** One sandbox as the [remote] host. */
+export function sandboxConfigToml(host: SandboxHost, dataDir: string, extra: SandboxConfigExtra = {}): string {
 	const config = {
-		remote: {
-			host: host.host,
-			user: host.username,
-			port: host.port,
-			ssh_key: host.privateKeyPath,
-			known_hosts: host.knownHostsPath,
-		},
+		remote: hostKeys(host),
 		paths: {remote_dir: host.remoteDir, data_dir: dataDir},
 		docker: {image: host.image, command: host.dockerCommand, num_gpus: 1, extra_args: [] as string[], hf_cache: host.hfCacheDir},
-		monitor: {stall_seconds: extra.stall_seconds ?? 900, kill_grace_seconds: 5},
+		...common(extra),
 	};
 	return `# cosmos-tui config for a sandbox GPU host; valid while it runs.\n\n${stringify(config)}\n`;
+}
+
+/** Several sandboxes as [hosts.NAME] sections (they all listen on 127.0.0.1, so they need names). */
+export function sandboxHostsConfigToml(hosts: Record<string, SandboxHost>, dataDir: string, extra: SandboxConfigExtra = {}): string {
+	const first = Object.values(hosts)[0]!;
+	const config = {
+		paths: {data_dir: dataDir},
+		docker: {image: first.image, command: first.dockerCommand, num_gpus: 1},
+		...common(extra),
+		hosts: Object.fromEntries(
+			Object.entries(hosts).map(([name, host]) => [name, {...hostKeys(host), remote_dir: host.remoteDir, hf_cache: host.hfCacheDir}]),
+		),
+	};
+	return `# cosmos-tui config for sandbox GPU hosts; valid while they run.\n\n${stringify(config)}\n`;
+}
+
+function hostKeys(host: SandboxHost) {
+	return {host: host.host, user: host.username, port: host.port, ssh_key: host.privateKeyPath, known_hosts: host.knownHostsPath};
+}
+
+function common(extra: SandboxConfigExtra) {
+	return {
+		monitor: {stall_seconds: extra.stall_seconds ?? 900, kill_grace_seconds: 5},
+		scheduler: {lease_seconds: extra.lease_seconds ?? 10, busy_memory_mib: 2048},
+	};
 }

@@ -18,7 +18,8 @@ export function configuredHosts(config: Config): HostDefinition[] {
 			throw new ConfigError(`two GPU hosts are named "${name}": [remote] host and [hosts.${name}]`);
 		}
 		// An empty host means "not given", as for the other empty-means-default keys.
-		hosts.push(definition(name, hostConfig(config, {...section, host: section.host || name})));
+		// A host's GPUs are its own: a section without gpus asks that host's nvidia-smi.
+		hosts.push(definition(name, hostConfig(config, {...section, host: section.host || name, gpus: section.gpus ?? []})));
 	}
 	return hosts;
 }

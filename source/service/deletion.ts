@@ -104,6 +104,6 @@ function refuseActive(preview: DeletionPreview, options: DeleteOptions): void {
 	if (preview.active.length === 0 || options.force) return;
 	const ids = preview.active.map(run => run.id).join(', ');
 	throw new ConflictError(
-		`${preview.active.length} active run${preview.active.length > 1 ? 's' : ''} (${ids}); kill ${preview.active.length > 1 ? 'them' : 'it'} first or use --force`,
+		`${preview.active.length} active run${preview.active.length > 1 ? 's' : ''} (${ids}); cancel ${preview.active.length > 1 ? 'them' : 'it'} first or use --force`,
 	);
 }

@@ -16,6 +16,10 @@ export class RunFiles {
 		return path.join(this.dir(runId), 'run.log');
 	}
 
+	progressPath(runId: string): string {
+		return path.join(this.dir(runId), 'progress.jsonl');
+	}
+
 	outputsDir(runId: string): string {
 		return path.join(this.dir(runId), 'outputs');
 	}
@@ -57,11 +61,11 @@ export class RunFiles {
 
 	async appendProgress(progress: Progress): Promise<void> {
 		await mkdir(this.dir(progress.run_id), {recursive: true});
-		await appendFile(path.join(this.dir(progress.run_id), 'progress.jsonl'), `${JSON.stringify(progress)}\n`);
+		await appendFile(this.progressPath(progress.run_id), `${JSON.stringify(progress)}\n`);
 	}
 
 	async readProgress(runId: string): Promise<Progress[]> {
-		const text = await readFile(path.join(this.dir(runId), 'progress.jsonl'), 'utf8').catch(() => '');
+		const text = await readFile(this.progressPath(runId), 'utf8').catch(() => '');
 		return text
 			.split('\n')
 			.filter(Boolean)

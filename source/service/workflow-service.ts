@@ -9,6 +9,7 @@ import {
 	newRun,
 	type ControlWeights,
 	type Parameters,
+	type Progress,
 	type Prompt,
 	type Run,
 	type RunStatus,
@@ -89,6 +90,7 @@ export class WorkflowService {
 	private readonly startWorker: (() => void) | undefined;
 	private readonly unsubscribe: () => void;
 	private lastCreated = 0;
+	private workerStartedAt = 0;
 
 	constructor(options: ServiceOptions) {
 		this.store = options.store;
@@ -382,7 +384,10 @@ export class WorkflowService {
 	 */
 	ensureWorker(): boolean {
 		if (!this.startWorker || this.scheduler.dispatching || this.queue.worker() !== null) return false;
+		// One spawned worker needs a moment to take the lease; do not start a crowd meanwhile.
+		if (Date.now() - this.workerStartedAt < this.config.scheduler.lease_seconds * 1000) return false;
 		if (this.queue.activeRuns().length === 0) return false;
+		this.workerStartedAt = Date.now();
 		this.startWorker();
 		return true;
 	}
@@ -431,18 +436,25 @@ export class WorkflowService {
 	}
 
 	/**
-	 * Streams a run's saved log (written by the worker that follows it) until the run ends, as
-	 * 'log' events; `fromLine` lines are already shown.
+	 * Streams a run's saved log and progress (written by the worker that follows it) until the run
+	 * ends, as 'log' and 'progress' events; `fromLine` log lines are already shown.
 	 */
 	async streamRun(id: string, fromLine: number, options: {signal?: AbortSignal} = {}): Promise<Run> {
 		this.getRun(id);
 		const isOver = () => {
 			this.store.refresh();
 			const run = this.store.get('runs', id);
-			if (run && isActive(run.status)) this.ensureWorker();
+			if (run && isActive(run.status)) this.ensureWorker(); // a worker that died is replaced
 			return !run || !isActive(run.status);
 		};
-		await tailLines(this.files.logPath(id), fromLine, line => this.events.emit('log', {runId: id, line}), isOver, options.signal);
+		const seenProgress = (await this.files.readProgress(id)).length;
+		await Promise.all([
+			tailLines(this.files.logPath(id), fromLine, line => this.events.emit('log', {runId: id, line}), isOver, options.signal),
+			tailLines(this.files.progressPath(id), seenProgress, line => {
+				const progress = parseProgressLine(line);
+				if (progress) this.events.emit('progress', progress);
+			}, isOver, options.signal),
+		]);
 		return this.getRun(id);
 	}
 
@@ -483,6 +495,15 @@ export class WorkflowService {
 		const run = this.store.get('runs', change.id);
 		if (change.op === 'delete' || !run) this.events.emit('run-deleted', {id: change.id});
 		else this.events.emit(change.op === 'insert' ? 'run-created' : 'run-updated', run);
+	}
+}
+
+function parseProgressLine(line: string): Progress | null {
+	try {
+		const value = JSON.parse(line) as Progress;
+		return typeof value === 'object' && value !== null && typeof value.stage === 'string' ? value : null;
+	} catch {
+		return null;
 	}
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path';
 import test from 'ava';
 import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
 import {cosmos} from '../helpers/cli.js';
+import {tailLines} from '../../source/service/log-tail.js';
+import {lines} from '../helpers/lines.js';
 import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
 import {REPO_ROOT, sampleInputs, tempDir} from '../helpers/temp.js';
 
@@ -17,7 +19,7 @@ test.before(async () => {
 	sandbox = await startSandboxHost();
 	({dir, cleanup} = await tempDir());
 	inputs = await sampleInputs(dir);
-	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(sandbox, './data'));
+	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(sandbox, './data', {lease_seconds: 3}));
 });
 
 test.after.always(async () => {
@@ -71,27 +73,22 @@ test.serial('run streams the log to the end; the spec on the host carries the we
 	t.is((await remoteSpec(child!.id))['vis']?.control_weight, 0.3);
 });
 
-test.serial('a detached run is followed by logs --follow, after the first follower was killed mid-run', async t => {
+test.serial('a worker killed with -9 mid-run: logs --follow brings a new one, which reattaches with no gap and no repeat', async t => {
 	await simulate({mode: 'slow', seconds: 6, clips: 3});
-	const prompt = await run('prompt', 'create', 'A red lighthouse in a storm', inputs, '--json');
-	const promptId = (JSON.parse(prompt.stdout) as {id: string}).id;
-	// A follower that dies (kill -9) once the run's log has started.
-	const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'source/cli/main.ts'), 'inference', promptId], {
+	// A foreground worker holds the dispatcher lease, so the submit below starts no other.
+	const worker = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'source/cli/main.ts'), 'worker'], {
 		cwd: dir,
 		env: {PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1'},
 	});
-	// Log lines reach stdout only once the run is running on the host.
-	const id = await new Promise<string>((resolve, reject) => {
-		child.stdout.once('data', () => {
-			cosmosListRuns().then(list => {
-				const running = list.find(r => r.status === 'running');
-				if (running) resolve(running.id);
-				else reject(new Error('no running run'));
-			}, reject);
-		});
-	});
-	child.kill('SIGKILL');
-	await new Promise(resolve => child.once('exit', resolve));
+	const workerLines = lines(worker.stderr);
+	await workerLines.until(line => line.includes('dispatching runs'));
+	const submitted = await run('run', 'A red lighthouse in a storm', inputs, '--detach');
+	t.is(submitted.code, 0, submitted.stderr);
+	const id = submitted.stdout.trim();
+	await workerLines.until(line => line.includes(`${id} running`));
+	await waitForLog(id, /Starting diffusion sampling/);
+	worker.kill('SIGKILL');
+	await new Promise(resolve => worker.once('exit', resolve));
 	t.is((await show(id)).status, 'running', 'the run goes on on the host');
 	const followed = await run('logs', id, '--follow');
 	t.is(followed.code, 0, followed.stderr);
@@ -121,6 +118,10 @@ test.serial('run --detach prints the id at once; kill stops exactly that run', a
 	t.is((await run('kill', b)).code, 0);
 });
 
-async function cosmosListRuns(): Promise<RunJson[]> {
-	return JSON.parse((await run('list', 'runs', '--json')).stdout) as RunJson[];
+/** Resolves once the run's saved log has a line matching pattern (the tailer the CLI itself uses). */
+async function waitForLog(id: string, pattern: RegExp): Promise<void> {
+	const found = new AbortController();
+	await tailLines(path.join(dir, 'data', 'runs', id, 'run.log'), 0, line => {
+		if (pattern.test(line)) found.abort();
+	}, () => false, found.signal);
 }

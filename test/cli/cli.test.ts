@@ -37,7 +37,7 @@ test('usage errors exit 2 with one line', async t => {
 		[['search'], /usage: cosmos-tui search <query>/],
 		[['list', 'things'], /list what\? "things"/],
 		[['list', '--limit', 'ten'], /--limit must be a whole number/],
-		[['list', '--status', 'done'], /--status must be one of pending, running, success, failed, cancelled/],
+		[['list', '--status', 'done'], /--status must be one of queued, launching, running, success, failed, cancelled/],
 		[['prompt', 'make', 'x', 'y'], /unknown subcommand "prompt make"/],
 	];
 	for (const [args, message] of cases) {
@@ -119,7 +119,7 @@ test('commands that need the GPU host say so clearly when none is configured', a
 	for (const args of [['status'], ['run', 'a red car', w.inputs], ['inference', 'ps_000000000000']]) {
 		const result = await w.run(...args);
 		t.is(result.code, 1);
-		t.regex(result.stderr, /no GPU host configured: set \[remote\] host in the config file/);
+		t.regex(result.stderr, /no GPU host configured: set \[remote\] host \(or add \[hosts\.NAME\] sections\) in the config file/);
 	}
 	t.is((await w.run('list', 'prompts', '--json')).stdout.trim(), '[]', 'run created nothing');
 	await w.cleanup();

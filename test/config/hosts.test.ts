@@ -52,7 +52,7 @@ test('several hosts: [remote] first, then [hosts.NAME] in file order', async t =
 	t.deepEqual(config.hosts['gpu-2'], {gpus: [2, 3], num_gpus: 2}, 'raw keys only, nothing filled in');
 	const hosts = configuredHosts(config);
 	t.deepEqual(hosts.map(host => host.name), ['gpu-1', 'gpu-2', 'b200']);
-	t.deepEqual(hosts.map(host => host.gpus), [[0, 1], [2, 3], [0, 1]]);
+	t.deepEqual(hosts.map(host => host.gpus), [[0, 1], [2, 3], []], 'gpus are not inherited: a host without them asks its nvidia-smi');
 	t.deepEqual(hosts.map(host => host.config.remote.host), ['gpu-1', 'gpu-2', '10.0.0.7']);
 });
 

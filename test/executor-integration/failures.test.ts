@@ -132,7 +132,7 @@ test('kill stops exactly that run; its follower reports cancelled', async t => {
 	t.is(result.status, 'cancelled');
 	t.is(result.failureKind, 'killed');
 	t.is(result.exitCode, 143, 'SIGTERM reached the model through --init');
-	const state = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', otherHandle.container]);
+	const state = await shell.exec(['docker', 'inspect', '--format', '{{.State.Status}}', otherHandle.job]);
 	t.is(state.stdout.trim(), 'running');
 	await executor.kill(otherHandle);
 });

@@ -15,6 +15,7 @@ import {
 	type DockerRunOptions,
 	dockerRunArgs,
 	dockerWaitArgs,
+	gpusValue,
 	normalizeState,
 	parseInspectState,
 	parsePsOutput,
@@ -67,6 +68,17 @@ test('golden: docker run with plain docker, one GPU, no extras', t => {
 	t.true(args.includes('--nproc_per_node=1'));
 	t.deepEqual(args.slice(-2), ['--num_gpus', '1']);
 	t.false(args.includes('CUDA_VISIBLE_DEVICES=0,1'));
+});
+
+test('a run placed on GPUs 1 and 2 gets exactly those: --gpus "device=1,2" (quotes included, as Docker parses CSV)', t => {
+	const args = dockerRunArgs({...options, gpus: [1, 2]});
+	t.is(args[args.indexOf('--gpus') + 1], '"device=1,2"');
+	t.is(gpusValue([0]), '"device=0"');
+	t.is(gpusValue([]), 'all');
+	t.throws(() => gpusValue([-1]), {message: /Invalid GPU index/});
+	t.throws(() => gpusValue([1.5]), {message: /Invalid GPU index/});
+	// Through the one quoting function the value stays one word, quotes and all.
+	t.true(buildCommand(args).includes(`'"device=1,2"'`));
 });
 
 test('golden: the other builders', t => {

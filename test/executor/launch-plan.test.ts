@@ -3,7 +3,7 @@
 import test from 'ava';
 import {DEFAULT_CONFIG, type Config} from '../../source/config/schema.js';
 import {ConfigError, ValidationError} from '../../source/domain/errors.js';
-import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type InputFile} from '../../source/domain/model.js';
+import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type InputFile, newRun} from '../../source/domain/model.js';
 import type {Job} from '../../source/executor/executor.js';
 import {planLaunch} from '../../source/executor/launch-plan.js';
 
@@ -11,13 +11,10 @@ const input = (digit: string): InputFile => ({path: `/local/${digit}.mp4`, sha25
 
 function job(): Job {
 	return {
-		run: {
-			id: 'rs_0123456789ab', prompt_id: 'ps_1', status: 'queued', stage: null, progress: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0},
-			parameters: {...DEFAULT_PARAMETERS, num_gpus: 2}, parent_run_id: null, outputs: {}, error_message: null, failure_kind: null, stalled: false,
-			remote: null, metrics: {}, created_at: '', started_at: null, completed_at: null,
-		},
+		run: newRun({id: 'rs_0123456789ab', prompt_id: 'ps_1', stage: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0}, parameters: {...DEFAULT_PARAMETERS, num_gpus: 2}, created_at: '2026-01-01T00:00:00.000Z'}),
 		prompt: {id: 'ps_1', name: 'n', prompt_text: "it's $(rm -rf ~)", negative_prompt: 'neg', video_dir: '/local', inputs: {video: input('a'), depth: input('b')}, created_at: ''},
 		outputDir: '/data/runs/rs_0123456789ab/outputs',
+		gpus: [],
 	};
 }
 

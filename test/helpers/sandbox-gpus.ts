@@ -7,6 +7,7 @@
 // The sandbox's docker turns `--gpus X` into a label cosmos-sim.gpus (and NVIDIA_VISIBLE_DEVICES)
 // with Docker's meaning of X: `all`, `N` -> `0,...,N-1`, `device=0` -> `0`, `"device=1,3"` -> `1,3`
 // (see sandbox/host/docker-as-root.sh); podman itself ignores --gpus.
+import {readFile} from 'node:fs/promises';
 import {execa} from 'execa';
 import {PODMAN} from '../../sandbox/host/machine.js';
 import type {SandboxHost} from '../../sandbox/host/sandbox-host.js';
@@ -38,4 +39,23 @@ export async function containerGpus(sandbox: SandboxHost): Promise<ContainerGpus
 		.map(line => line.split('\t'))
 		.filter(([, , , , ...sources]) => sources.some(source => source === sandbox.dir || source.startsWith(`${sandbox.dir}/`)))
 		.map(([name = '', gpus = '', runId = '', state = '']) => ({name, runId: runId || null, gpus, state}));
+}
+
+/** podman's own record of container events (rootful podman with events_logger = "file"). */
+const EVENTS_LOG = '/run/libpod/events/events.log';
+
+export type ContainerEvent = {time: number; status: string; name: string; runId: string | null; gpus: string};
+
+/** Every event of cosmos-tui containers since `sinceMs`: create, start, died, remove... */
+export async function containerEvents(sinceMs: number): Promise<ContainerEvent[]> {
+	const text = await readFile(EVENTS_LOG, 'utf8');
+	const events: ContainerEvent[] = [];
+	for (const line of text.split('\n')) {
+		if (!line.includes('"cosmos-tui.run"')) continue;
+		const event = JSON.parse(line) as {Name: string; Status: string; Time: string; Attributes?: Record<string, string>};
+		const time = Date.parse(event.Time);
+		if (time < sinceMs) continue;
+		events.push({time, status: event.Status, name: event.Name, runId: event.Attributes?.['cosmos-tui.run'] ?? null, gpus: event.Attributes?.['cosmos-sim.gpus'] ?? ''});
+	}
+	return events;
 }

@@ -2,6 +2,7 @@
 // startWorker() runs the scheduler in this process (as `cosmos-tui worker` would).
 import {DEFAULT_CONFIG, type Config} from '../../source/config/schema.js';
 import {type Run, isActive} from '../../source/domain/model.js';
+import type {HostBackend} from '../../source/service/scheduler/host-pool.js';
 import {WorkflowService} from '../../source/service/workflow-service.js';
 import {type Store, openStore} from '../../source/store/index.js';
 import {FakeExecutor} from './fake-executor.js';
@@ -30,10 +31,12 @@ export type FixtureOptions = {
 	configure?: (config: Config) => void;
 	/** Hosts by name with their GPU count (default: one host "fake" with 2 GPUs). */
 	hosts?: Array<{name: string; gpus: number}>;
+	/** Real hosts instead of fakes (made once the temp folder exists). */
+	backends?: (dir: string) => HostBackend[];
 };
 
 export async function serviceFixture(options: FixtureOptions | ((config: Config) => void) = {}): Promise<ServiceFixture> {
-	const {configure = () => {}, hosts = [{name: 'fake', gpus: 2}]} = typeof options === 'function' ? {configure: options} : options;
+	const {configure = () => {}, hosts = [{name: 'fake', gpus: 2}], backends} = typeof options === 'function' ? {configure: options} : options;
 	const {dir, cleanup} = await tempDir();
 	const dataDir = `${dir}/data`;
 	const config = structuredClone(DEFAULT_CONFIG);
@@ -45,7 +48,7 @@ export async function serviceFixture(options: FixtureOptions | ((config: Config)
 		store,
 		config,
 		dataDir,
-		hosts: hosts.map((host, index) => ({name: host.name, gpus: Array.from({length: host.gpus}, (_, gpu) => gpu), executor: async () => executors[index]!})),
+		hosts: backends?.(dir) ?? hosts.map((host, index) => ({name: host.name, gpus: Array.from({length: host.gpus}, (_, gpu) => gpu), executor: async () => executors[index]!})),
 	});
 	const inputs = await sampleInputs(dir);
 	const workers: Array<() => Promise<void>> = [];

@@ -7,8 +7,10 @@ import {serviceFixture} from '../helpers/service.js';
 
 async function promptWithRuns(f: Awaited<ReturnType<typeof serviceFixture>>) {
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
-	const done = await f.service.executeRun((await f.service.createRun(prompt.id)).id);
-	const active = await f.service.launchRun((await f.service.createRun(prompt.id)).id);
+	const done = await f.runToEnd((await f.service.createRun(prompt.id)).id);
+	f.executor.script = {...f.executor.script, hold: new Promise(() => {})};
+	const run = await f.service.createRun(prompt.id);
+	const active = await f.waitForRun(run.id, r => r.status === 'running');
 	return {prompt, done, active};
 }
 
@@ -32,7 +34,7 @@ test('deleting is refused while a run is active, unless forced', async t => {
 	const {prompt, active} = await promptWithRuns(f);
 	await t.throwsAsync(f.service.deletion.deletePrompt(prompt.id), {
 		instanceOf: ConflictError,
-		message: `1 active run (${active.id}); kill it first or use --force`,
+		message: `1 active run (${active.id}); cancel it first or use --force`,
 	});
 	await t.throwsAsync(f.service.deletion.deleteRun(active.id), {instanceOf: ConflictError});
 	t.is(f.service.listRuns().length, 2, 'nothing was deleted');
@@ -45,7 +47,8 @@ test('deleting is refused while a run is active, unless forced', async t => {
 test('output files go with a run unless kept', async t => {
 	const f = await serviceFixture();
 	const {done} = await promptWithRuns(f);
-	const other = await f.service.executeRun((await f.service.rerun(done.id)).id);
+	f.executor.script = {...f.executor.script, hold: undefined};
+	const other = await f.runToEnd((await f.service.rerun(done.id)).id);
 	await f.service.deletion.deleteRun(done.id, {keepOutputs: true});
 	t.true(existsSync(f.service.files.dir(done.id)));
 	await f.service.deletion.deleteRun(other.id);

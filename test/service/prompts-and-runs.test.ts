@@ -64,7 +64,7 @@ test('a run takes the configured defaults, and changes are validated before anyt
 	});
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const run = await f.service.createRun(prompt.id, {weights: {edge: 0.9}, parameters: {seed: 5}});
-	t.is(run.status, 'pending');
+	t.is(run.status, 'queued');
 	t.deepEqual(run.control_weights, {vis: 0.4, edge: 0.9, depth: 0.25, seg: 0.25});
 	t.is(run.parameters.num_steps, 20);
 	t.is(run.parameters.seed, 5);
@@ -117,20 +117,22 @@ test('listing, search, counts, lookups and id prefixes', async t => {
 	t.throws(() => f.service.searchPrompts('  '), {instanceOf: ValidationError});
 	t.deepEqual(f.service.getPromptWithRuns(a.id).runs.map(r => r.id), [r3.id, r1.id]);
 	t.is(f.service.getRunWithPrompt(r2.id).prompt.id, b.id);
-	t.is(f.service.countRunsByStatus().pending, 3);
+	t.is(f.service.countRunsByStatus().queued, 3);
 	t.is(f.service.listRunsWithPrompts({limit: 2})[1]?.prompt.id, b.id);
 	t.is(f.service.resolveId('runs', r2.id.slice(0, 9)), r2.id);
 	t.throws(() => f.service.resolveId('runs', 'rs_zzzz'), {instanceOf: NotFoundError});
 	await f.cleanup();
 });
 
-test('an input video changed after the prompt was made is refused at launch', async t => {
+test('an input video changed after the prompt was made fails the run at launch, before anything starts', async t => {
 	const f = await serviceFixture();
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const run = await f.service.createRun(prompt.id);
 	await rm(path.join(f.inputs, 'depth.mp4'));
-	await t.throwsAsync(f.service.launchRun(run.id), {message: /input video is gone: .*depth\.mp4/});
-	t.is(f.service.getRun(run.id).status, 'pending');
+	const done = await f.runToEnd(run.id);
+	t.is(done.status, 'failed');
+	t.is(done.failure_kind, 'start_failed');
+	t.regex(done.error_message ?? '', /^could not start: input video is gone: .*depth\.mp4/);
 	t.is(f.executor.launched.length, 0);
 	await f.cleanup();
 });

@@ -91,14 +91,15 @@ test('an empty or truncated snapshot is corrupt', async t => {
 test('a valid JSON file of the wrong shape is refused as invalid', async t => {
 	const {dir, storeDir} = await seeded();
 	const file = snapshotOf(storeDir);
+	const empty = {prompts: [], runs: [], sweeps: [], leases: [], hosts: []};
 	const cases: Array<[unknown, RegExp]> = [
 		[[1, 2], /is invalid: the top level is not an object/],
-		[{schema_version: 1, generation: 1, tables: {prompts: [], runs: {}}}, /is invalid: tables\.runs is not a list/],
-		[{schema_version: 1, generation: 1, tables: {prompts: [], runs: [{id: 'x'}]}}, /is invalid: runs\[0] has no string created_at/],
-		[{schema_version: 1, generation: 1, tables: {prompts: [], runs: [], jobs: []}}, /is invalid: unknown table "jobs"/],
+		[{schema_version: 2, generation: 1, tables: {...empty, runs: {}}}, /is invalid: tables\.runs is not a list/],
+		[{schema_version: 2, generation: 1, tables: {...empty, runs: [{id: 'x'}]}}, /is invalid: runs\[0] has no string created_at/],
+		[{schema_version: 2, generation: 1, tables: {...empty, jobs: []}}, /is invalid: unknown table "jobs"/],
 		[{schema_version: 'one', generation: 1, tables: {}}, /is invalid: schema_version is not a whole number/],
 		[
-			{schema_version: 1, generation: 1, tables: {prompts: [], runs: [makeRun('a', 'p'), makeRun('a', 'p')]}},
+			{schema_version: 2, generation: 1, tables: {...empty, runs: [makeRun('a', 'p'), makeRun('a', 'p')]}},
 			/is invalid: runs has two documents with id "a"/,
 		],
 	];

@@ -11,7 +11,7 @@ test('a new store records the current schema_version', async t => {
 	const store = await openStore(dir);
 	await store.close();
 	const snapshot = JSON.parse(fs.readFileSync(path.join(dir, 'store/snapshot.json'), 'utf8')) as Record<string, unknown>;
-	t.is(SCHEMA_VERSION, 1);
+	t.is(SCHEMA_VERSION, 2);
 	t.is(snapshot.schema_version, SCHEMA_VERSION);
 	t.is(snapshot.generation, 1);
 });
@@ -49,6 +49,35 @@ test('a version-0 store (a plain lowdb file) is migrated on open, with a backup 
 	const reopened = await openStore(dir);
 	t.is(reopened.get('runs', 'r-old')?.stalled, true);
 	await reopened.close();
+});
+
+test('a version-1 store (before the scheduler) is migrated: pending runs are queued, remote handles backend-neutral, new tables empty', async t => {
+	const {dir, cleanup} = tempDir();
+	t.teardown(cleanup);
+	const storeDir = path.join(dir, 'store');
+	fs.mkdirSync(storeDir);
+	const strip = (run: Record<string, unknown>) => {
+		for (const key of ['priority', 'queue_order', 'host', 'placement', 'sweep_id', 'cancel_requested_at']) delete run[key];
+		return run;
+	};
+	const pending = strip({...makeRun('r-pending', 'p1'), status: 'pending', remote: null});
+	const running = strip({...makeRun('r-running', 'p1', {status: 'running'}), remote: {host: 'gpu-1', container: 'cosmos-tui-r-running', run_dir: '/w/runs/r-running'}});
+	const version1 = JSON.stringify({schema_version: 1, generation: 1, tables: {prompts: [makePrompt('p1')], runs: [pending, running]}});
+	fs.writeFileSync(path.join(storeDir, 'snapshot.json'), version1);
+
+	const store = await openStore(dir);
+	const queued = store.get('runs', 'r-pending')!;
+	t.is(queued.status, 'queued');
+	t.is(queued.priority, 0);
+	t.is(queued.queue_order, Date.parse(queued.created_at));
+	t.is(queued.placement, null);
+	t.is(queued.cancel_requested_at, null);
+	const followed = store.get('runs', 'r-running')!;
+	t.deepEqual(followed.remote, {backend: 'docker', host: 'gpu-1', job: 'cosmos-tui-r-running', run_dir: '/w/runs/r-running'});
+	t.deepEqual(followed.placement, {host: 'gpu-1', gpus: []});
+	t.deepEqual(store.select('sweeps').all(), []);
+	await store.close();
+	t.is(fs.readFileSync(path.join(storeDir, 'snapshot.json.v1.bak'), 'utf8'), version1);
 });
 
 test('a store newer than this code is refused, and left alone', async t => {

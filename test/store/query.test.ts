@@ -20,7 +20,7 @@ test.before(async () => {
 			['r2', 'p1', {status: 'failed', created_at: '2026-01-04T00:00:00.000Z', error_message: 'CUDA Out Of Memory', failure_kind: 'oom'}],
 			['r3', 'p2', {status: 'running', created_at: '2026-01-04T00:00:00.000Z', parent_run_id: 'r1'}],
 			['r4', 'p2', {status: 'success', created_at: '2026-01-05T00:00:00.000Z', stalled: true}],
-			['r5', 'gone', {status: 'pending', created_at: '2026-01-06T00:00:00.000Z'}],
+			['r5', 'gone', {status: 'queued', created_at: '2026-01-06T00:00:00.000Z'}],
 		];
 		for (const [id, prompt, overrides] of runs) {
 			tx.insert('runs', makeRun(id, prompt, overrides));
@@ -48,7 +48,7 @@ test('comparison operators', t => {
 	// Ordering comparisons never match null (error_message is null on most runs).
 	t.deepEqual(ids(runs.where('error_message', '>', '').all()), ['r2']);
 	t.deepEqual(ids(runs.where('stalled', '>', false).all()), ['r4']);
-	t.deepEqual(ids(runs.where('status', 'in', ['running', 'pending']).all()), ['r3', 'r5']);
+	t.deepEqual(ids(runs.where('status', 'in', ['running', 'queued']).all()), ['r3', 'r5']);
 	t.deepEqual(runs.where('status', 'in', []).all(), []);
 	t.deepEqual(ids(runs.where('parameters', '=', makeRun('x', 'y').parameters).all()), ['r1', 'r2', 'r3', 'r4', 'r5']);
 });
@@ -109,7 +109,7 @@ test('limit, offset, first and count', t => {
 test('groupBy counts, sorted by key', t => {
 	t.deepEqual(store.select('runs').groupBy('status').count(), [
 		{key: 'failed', count: 1},
-		{key: 'pending', count: 1},
+		{key: 'queued', count: 1},
 		{key: 'running', count: 1},
 		{key: 'success', count: 2},
 	]);
@@ -118,7 +118,7 @@ test('groupBy counts, sorted by key', t => {
 		{key: 'oom', count: 1},
 	]);
 	t.deepEqual(store.select('runs').orderBy('created_at', 'desc').limit(2).groupBy('status').count(), [
-		{key: 'pending', count: 1},
+		{key: 'queued', count: 1},
 		{key: 'success', count: 1},
 	]);
 });
@@ -130,7 +130,7 @@ test('join is an inner join on the other table\'s id', t => {
 	t.is(rows.find(row => row.id === 'r2')!.prompt.id, 'p1');
 	const parents = store.select('runs').join('runs', 'parent_run_id', 'parent').all();
 	t.deepEqual(parents.map(row => `${row.id}<${row.parent.id}`), ['r3<r1']);
-	t.is(store.select('runs').join('prompts', 'prompt_id', 'prompt').where('status', '=', 'pending').count(), 0);
+	t.is(store.select('runs').join('prompts', 'prompt_id', 'prompt').where('status', '=', 'queued').count(), 0);
 	t.is(store.select('runs').join('prompts', 'prompt_id', 'prompt').limit(2).count(), 2);
 });
 
@@ -156,7 +156,7 @@ test('the planner uses indexes and the created_at order when it can', t => {
 
 test('bad operators and values are StoreErrors', t => {
 	const runs = store.select('runs');
-	t.throws(() => runs.where('status', 'near' as '=', 'pending'), {instanceOf: StoreError, message: 'unknown where operator "near"'});
+	t.throws(() => runs.where('status', 'near' as '=', 'queued'), {instanceOf: StoreError, message: 'unknown where operator "near"'});
 	t.throws(() => runs.where('status', 'in', 'running' as unknown as Array<Run['status']>), {instanceOf: StoreError});
 	t.throws(() => runs.orderBy('status', 'up' as 'asc'), {instanceOf: StoreError});
 	t.throws(() => store.select('jobs' as 'runs'), {instanceOf: StoreError, message: 'unknown table "jobs"'});
@@ -170,7 +170,7 @@ export function typeChecks(): void {
 	// @ts-expect-error: not a RunStatus
 	runs.where('status', '=', 'done');
 	// @ts-expect-error: 'in' takes an array of the field's type
-	runs.where('status', 'in', ['pending', 7]);
+	runs.where('status', 'in', ['queued', 7]);
 	// @ts-expect-error: contains is for string fields
 	runs.where('stalled', 'contains', 'x');
 	// @ts-expect-error: helper values are checked too

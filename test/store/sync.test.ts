@@ -27,7 +27,7 @@ test('a reader sees another writer\'s changes on its next read, and hears about 
 	a.subscribe(change => heard.push(change));
 	await b.write(tx => tx.insert('runs', makeRun('r1', 'p1')));
 	await nextTurn();
-	t.is(a.get('runs', 'r1')?.status, 'pending');
+	t.is(a.get('runs', 'r1')?.status, 'queued');
 	t.deepEqual(heard, [{table: 'runs', id: 'r1', op: 'insert', external: true}]);
 
 	await b.write(tx => tx.update('runs', 'r1', {status: 'running'}));
@@ -101,7 +101,7 @@ test('if the transaction function throws, nothing is written or kept', async t =
 	t.is(rejected, failure);
 	t.deepEqual(files(), before);
 	t.is(a.get('runs', 'r2'), undefined);
-	t.is(a.get('runs', 'r1')?.status, 'pending');
+	t.is(a.get('runs', 'r1')?.status, 'queued');
 	t.is(a.get('prompts', 'p1')?.id, 'p1');
 	t.is(a.select('runs').where('status', '=', 'failed').count(), 0);
 	t.is(b.get('runs', 'r2'), undefined);
@@ -156,7 +156,7 @@ test('stored documents are copies: frozen on the way out, and the caller\'s obje
 		(stored as {status: string}).status = 'failed';
 	}, {instanceOf: TypeError});
 	await a.write(tx => tx.update('runs', 'r1', {status: 'running'}));
-	t.is(stored.status, 'pending', 'an earlier result is a snapshot, not a live view');
+	t.is(stored.status, 'queued', 'an earlier result is a snapshot, not a live view');
 	const [joined] = a.select('runs').join('prompts', 'prompt_id', 'prompt').all();
 	t.true(Object.isFrozen(joined) && Object.isFrozen(joined!.prompt));
 });

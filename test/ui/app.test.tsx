@@ -1,11 +1,12 @@
-// The whole screen on a real service (temp store, in-process fake executor), driven by keys.
+// The whole screen on a real service (temp store, fake executors, the scheduler running in this
+// process when runs must progress), driven by keys.
 import anyTest, {type TestFn} from 'ava';
 import {HostError} from '../../source/domain/errors.js';
 import {KEY_BINDINGS} from '../../source/ui/keys/registry.js';
-import {gate} from '../helpers/fake-executor.js';
 import {serviceFixture, type ServiceFixture} from '../helpers/service.js';
 import {HOSTILE} from './helpers/hostile.js';
 import {KEYS, renderApp, type RenderedApp} from './helpers/render-app.js';
+import {runningRun as heldRun, seed, working} from './helpers/runs.js';
 
 const test = anyTest as TestFn<{fixture: ServiceFixture; app?: RenderedApp; release: Array<() => void>}>;
 
@@ -15,40 +16,19 @@ test.beforeEach(async t => {
 });
 
 test.afterEach.always(async t => {
-	await t.context.app?.dispose(); // detaches first: the held runs are left running
+	await t.context.app?.dispose(); // lets the log tails go: the held runs are left running
 	for (const release of t.context.release) release();
 	await t.context.fixture.cleanup();
 });
 
-/** Two prompts; the street prompt has a success, a failed and a cancelled run (newest last). */
-async function seed(fixture: ServiceFixture) {
-	const {service, executor} = fixture;
-	const park = (await service.createPrompt({text: 'a quiet park in the morning', videoDir: fixture.inputs})).prompt;
-	const street = (await service.createPrompt({text: 'a street at night with neon signs', videoDir: fixture.inputs})).prompt;
-	const ok = await service.createRun(street.id, {weights: {vis: 0.5}});
-	await service.executeRun(ok.id);
-	executor.script = {...executor.script, result: 'failed'};
-	const failed = await service.createRun(street.id, {weights: {edge: 0.6}});
-	await service.executeRun(failed.id);
-	const cancelled = await service.createRun(street.id);
-	await service.killRun(cancelled.id);
-	executor.script = {...executor.script, result: 'success'};
-	return {park, street, ok, failed, cancelled};
-}
-
-/** A run that stays running (its follower waits on a gate) with a few log lines. */
+/** A held running run (see helpers/runs.ts); the gate is opened after the test. */
 async function runningRun(t: {context: {fixture: ServiceFixture; release: Array<() => void>}}, lines: string[]) {
-	const {service, executor} = t.context.fixture;
-	const hold = gate();
-	t.context.release.push(hold.open);
-	executor.script = {lines, result: 'success', hold: hold.promise};
-	const prompt = (await service.createPrompt({text: 'a harbour at dawn', videoDir: t.context.fixture.inputs})).prompt;
-	const run = await service.createRun(prompt.id);
-	await service.launchRun(run.id); // running on the "host"; the UI reattaches to it on start
-	return {prompt, run, hold};
+	const held = await heldRun(t.context.fixture, lines);
+	t.context.release.push(held.release);
+	return held;
 }
 
-const selectedRunLine = (frame: string) => frame.split('\n').find(line => /^rs_\w+ (pending|running|success|failed|cancelled) ·/.test(line)) ?? '';
+const selectedRunLine = (frame: string) => frame.split('\n').find(line => /^rs_\w+ (queued|launching|running|success|failed|cancelled)\b/.test(line)) ?? '';
 
 test.serial('moves through runs with j/k, g/G; the details strip follows the selection', async t => {
 	const {ok, failed, cancelled} = await seed(t.context.fixture);
@@ -68,19 +48,25 @@ test.serial('moves through runs with j/k, g/G; the details strip follows the sel
 	await app.waitFor(frame => frame.includes('oom: out of GPU memory'), 'the failure shows in the details strip');
 });
 
-test.serial('Tab and 1/2/3 move between panes; the key bar shows the focused pane keys', async t => {
+test.serial('Tab and 1/2/3/4 move between panes and the queue view; the key bar shows the focused keys', async t => {
 	await seed(t.context.fixture);
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	const bar = () => app.frame().trimEnd().split('\n').at(-1) ?? '';
-	await app.waitFor(() => bar().includes('x kill'), 'runs keys');
+	await app.waitFor(() => bar().includes('e rerun'), 'runs keys');
 	await app.press(KEYS.tab);
 	await app.waitFor(() => bar().includes('w wrap'), 'logs keys after Tab');
-	await app.press('1');
-	await app.waitFor(() => bar().includes('r run') && !bar().includes('x kill'), 'prompts keys after 1');
+	await app.press(KEYS.tab);
+	await app.waitFor(frame => frame.includes('4 Queue') && !frame.includes('1 Prompts'), 'Tab goes on to the queue view');
+	await app.press(KEYS.tab);
+	await app.waitFor(frame => frame.includes('1 Prompts') && bar().includes('r run') && !bar().includes('e rerun'), 'and round to the prompts');
 	await app.press(KEYS.shiftTab);
-	await app.waitFor(() => bar().includes('w wrap'), 'Shift-Tab goes back round to the logs');
+	await app.waitFor(frame => frame.includes('4 Queue'), 'Shift-Tab goes back round to the queue view');
 	await app.press('2');
-	await app.waitFor(() => bar().includes('x kill'));
+	await app.waitFor(() => bar().includes('e rerun'));
+	await app.press('4');
+	await app.waitFor(frame => frame.includes('4 Queue') && frame.includes('Hosts (1)'));
+	await app.press(KEYS.esc);
+	await app.waitFor(frame => frame.includes('2 Runs') && bar().includes('e rerun'), 'Esc goes back to the runs');
 	t.pass();
 });
 
@@ -141,30 +127,32 @@ test.serial('the help scrolls when it does not fit', async t => {
 	t.is(seen.size, KEY_BINDINGS.length);
 });
 
-test.serial('kill asks first: No is the default, the kill key does not confirm, y does', async t => {
+test.serial('cancel asks first: No is the default, the cancel key does not confirm, y does', async t => {
 	const {run} = await runningRun(t, ['starting', 'loading models']);
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	await app.waitFor(frame => frame.includes(`${run.id} running`));
 	await app.press('x');
-	await app.waitFor(frame => frame.includes('Kill run') && frame.includes(`Stop run ${run.id} on the host?`));
+	await app.waitFor(frame => frame.includes('Cancel run') && frame.includes(`Stop run ${run.id} on fake?`) && frame.includes('SIGTERM, then SIGKILL'));
 	await app.press('x', 'x');
-	t.true(app.frame().includes('Kill run'), 'pressing x again does not confirm');
+	t.true(app.frame().includes('Cancel run'), 'pressing x again does not confirm');
 	await app.press(KEYS.enter);
-	await app.waitFor(frame => !frame.includes('Kill run'), 'Enter took the highlighted No');
+	await app.waitFor(frame => !frame.includes('Cancel run'), 'Enter took the highlighted No');
 	t.is(t.context.fixture.executor.killed.length, 0);
 	t.is(t.context.fixture.service.getRun(run.id).status, 'running');
 
 	await app.press('x');
-	await app.waitFor(frame => frame.includes('Kill run'));
+	await app.waitFor(frame => frame.includes('Cancel run'));
 	await app.press(KEYS.right, KEYS.left, 'n');
-	await app.waitFor(frame => !frame.includes('Kill run'), 'n says no');
+	await app.waitFor(frame => !frame.includes('Cancel run'), 'n says no');
 	t.is(t.context.fixture.executor.killed.length, 0);
 
 	await app.press('x');
-	await app.waitFor(frame => frame.includes('Kill run'));
+	await app.waitFor(frame => frame.includes('Cancel run'));
 	await app.press('y');
-	await app.waitFor(frame => frame.includes(`${run.id} cancelled`) && frame.includes(`${run.id} killed`));
-	t.is(t.context.fixture.executor.killed.length, 1);
+	await app.waitFor(frame => selectedRunLine(frame).startsWith(`${run.id} cancelled`) && frame.includes(`${run.id} cancelled by user`));
+	t.is(t.context.fixture.executor.killed.length, 1, 'the worker stopped exactly this run');
+	await app.press('x');
+	await app.waitFor(frame => frame.includes(`${run.id} is cancelled: nothing to cancel`), 'x on an ended run says why not');
 });
 
 test.serial('delete asks first and refuses a running run; D then y deletes a finished one', async t => {
@@ -186,6 +174,7 @@ test.serial('delete asks first and refuses a running run; D then y deletes a fin
 
 test.serial('e opens the weights editor prefilled from the run; Enter launches a rerun, selected, log followed', async t => {
 	const {failed} = await seed(t.context.fixture);
+	await working(t.context.fixture);
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	await app.press('j');
 	await app.waitFor(frame => selectedRunLine(frame).startsWith(failed.id));
@@ -202,12 +191,12 @@ test.serial('e opens the weights editor prefilled from the run; Enter launches a
 	t.is(rerun.parent_run_id, failed.id);
 	t.deepEqual(rerun.control_weights, {...failed.control_weights, vis: 0.3, edge: 0.9});
 	t.true(selectedRunLine(app.frame()).startsWith(rerun.id));
-	// Let the fake run finish before the test detaches (the fake executor rejects a late abort unhandled).
-	await app.waitFor(frame => selectedRunLine(frame).startsWith(`${rerun.id} success`));
+	await app.waitFor(frame => selectedRunLine(frame).startsWith(`${rerun.id} success`), 'the worker ran it to the end');
 });
 
-test.serial('r launches the selected prompt with the defaults', async t => {
+test.serial('r queues the selected prompt with the defaults; the worker runs it', async t => {
 	const {street} = await seed(t.context.fixture);
+	await working(t.context.fixture);
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	await app.press('1');
 	await app.waitFor(frame => frame.includes(`› ${street.name}`));
@@ -239,6 +228,7 @@ test.serial('a running run shows live progress and log lines; selection stays pu
 	await app.waitFor(frame => frame.includes('Starting diffusion sampling') && frame.includes('INFO loading models'), 'reattached and following');
 	await app.waitFor(frame => /diffusion █+░+ 50%/.test(frame), 'the progress bar');
 	await app.waitFor(frame => frame.includes(`3 Logs · ${run.id} · following`));
+	await t.context.fixture.service.pauseHosts('fake'); // the other run stays queued
 	const other = await t.context.fixture.service.createRun(prompt.id);
 	await app.waitFor(frame => frame.includes(other.id), 'a run created elsewhere appears');
 	t.true(selectedRunLine(app.frame()).startsWith(run.id), 'the selection did not jump to the new run');
@@ -257,7 +247,8 @@ test.serial('the log pane pauses when scrolled up, says so, and G follows again'
 	await app.press('G');
 	await app.waitFor(frame => frame.includes('following') && frame.includes('step line 079'));
 	await app.press('w', 't');
-	await app.waitFor(frame => frame.includes('following · wrap') && /\d\d:\d\d:\d\d step line 079/.test(frame));
+	// Lines read back from the saved log have no arrival time.
+	await app.waitFor(frame => frame.includes('following · wrap') && /--:--:-- step line 079/.test(frame));
 	await app.press('/', '0', '7', KEYS.enter);
 	await app.waitFor(frame => frame.includes('filter "07": 11') && frame.includes('step line 007') && !frame.includes('step line 008'));
 	await app.press('N');
@@ -297,22 +288,22 @@ test.serial('host errors show in the header and the bar; the store still works',
 	};
 	await seed(t.context.fixture);
 	const app = (t.context.app = await renderApp(t.context.fixture));
-	await app.waitFor(frame => frame.includes('fake-gpu ✖ cannot reach gpu-1') && frame.includes('host: cannot reach gpu-1: connection refused'));
+	await app.waitFor(frame => frame.includes('fake ✖ cannot reach gpu-1') && frame.includes('host fake: cannot reach gpu-1: connection refused'));
 	await app.press('j');
 	await app.waitFor(frame => selectedRunLine(frame).includes('failed'), 'keys still work');
 	t.pass();
 });
 
-test.serial('a start failure opens a dialog instead of crashing', async t => {
+test.serial('a run that cannot start fails with why, in the bar and the details', async t => {
 	const {street} = await seed(t.context.fixture);
 	t.context.fixture.executor.script = {lines: [], result: 'success', failLaunch: 'ssh: unknown host key for gpu-1'};
+	await working(t.context.fixture);
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	await app.press('1', 'r');
 	await app.waitFor(frame => frame.includes(`Run ${street.name}`));
 	await app.press(KEYS.enter);
-	await app.waitFor(frame => frame.includes('Could not start') && frame.includes('unknown host key for gpu-1'));
-	await app.press(KEYS.esc);
-	await app.waitFor(frame => !frame.includes('Could not start') && /start_failed/.test(frame));
+	await app.waitFor(frame => /failed: could not start: ssh: unknown host key for gpu-1/.test(frame), 'the bar says it');
+	await app.waitFor(frame => /start_failed: could not start: ssh: unknown host key/.test(frame) && /^rs_\w+ failed/m.test(frame), 'the details too');
 	t.pass();
 });
 

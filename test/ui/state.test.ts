@@ -60,7 +60,7 @@ test('list scrolling moves only as far as needed to show the selection', t => {
 });
 
 test('confirmation: No is highlighted first, Enter takes it, only y or a moved highlight says yes', t => {
-	const confirm = openConfirm({kind: 'kill', runId: 'rs_1'}, 'Kill run', ['Stop it?'], 'Kill');
+	const confirm = openConfirm({kind: 'cancel', runId: 'rs_1'}, 'Cancel run', ['Stop it?'], 'Cancel run');
 	t.is(confirm.focus, 'no');
 	t.is(reduceConfirm(confirm, 'choose').answer, 'no');
 	t.is(reduceConfirm(confirm, 'yes').answer, 'yes');

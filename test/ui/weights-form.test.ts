@@ -139,6 +139,6 @@ test('seed, steps and guidance take lists too; other changed values must not tra
 	t.is(apply(open(), {type: 'toggle-advanced'}, ...Array.from({length: 7}, () => ({type: 'next-field'}) as const), ...type('1,2')).typing, '12', 'fps takes one value');
 	const huge = apply(open(), ...type('0:1:0.1'), {type: 'next-field'}, ...type('0:1:0.1'));
 	t.regex((formSweep(huge) as {message: string}).message, /121 runs; the limit here is 64/);
-	const zeros = apply(open(), ...type('0,0.5'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'));
+	const zeros = apply(open(), ...type('0,0.5'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'});
 	t.regex((formSweep(zeros) as {message: string}).message, /above 0 in every run/);
 });

@@ -77,13 +77,18 @@ export const workerCommand: Command = {
 		process.once('SIGINT', onSignal);
 		process.once('SIGTERM', onSignal);
 		const offNotice = service.events.on('notice', ({message}) => context.out.info(`${new Date().toISOString()} ${context.out.remote(message)}`));
+		const said = new Map<string, string>();
 		const offUpdate = service.events.on('run-updated', run => {
-			if (run.status !== 'queued' && (run.completed_at !== null || run.status === 'launching')) {
-				context.out.info(`${new Date().toISOString()} ${run.id} ${run.status}${run.placement ? ` on ${run.placement.host} GPU ${run.placement.gpus.join(',')}` : ''}`);
-			}
+			if (said.get(run.id) === run.status) return;
+			said.set(run.id, run.status);
+			context.out.info(`${new Date().toISOString()} ${run.id} ${run.status}${run.placement ? ` on ${run.placement.host} GPU ${run.placement.gpus.join(',')}` : ''}`);
 		});
 		try {
-			const result = await service.runWorker({once: Boolean(context.flags.once), signal: abort.signal});
+			const result = await service.runWorker({
+				once: Boolean(context.flags.once),
+				signal: abort.signal,
+				onDispatching: () => context.out.info(`${new Date().toISOString()} dispatching runs (pid ${process.pid}); ctrl-c stops dispatching, runs go on`),
+			});
 			if (result === 'busy') context.out.info(`another worker dispatches the queue (${service.queueView().worker?.holder ?? 'unknown'}); nothing to do`);
 			return 0;
 		} finally {

@@ -36,6 +36,7 @@ export const inferenceCommand: Command = {
 		const changes = runChanges(context.flags);
 		const submit = submitOptions(context.flags);
 		const service = await context.service();
+		service.hosts.requireAny(); // before "no such prompt": the setup problem comes first
 		const promptIds = ids.map(id => service.resolveId('prompts', id));
 		const runs: Run[] = [];
 		for (const id of promptIds) runs.push(await service.createRun(id, changes, null, submit));
@@ -54,6 +55,7 @@ export const rerunCommand: Command = {
 		const changes = runChanges(context.flags);
 		const submit = submitOptions(context.flags);
 		const service = await context.service();
+		service.hosts.requireAny();
 		const run = await service.rerun(service.resolveId('runs', id!), changes, submit);
 		return watchRuns(context, service, [run]);
 	},
@@ -84,15 +86,16 @@ export async function followRuns(context: Context, service: WorkflowService, run
 	const offLog = service.events.on('log', ({runId, line}) => {
 		if (ids.has(runId) && !context.flags.json) out.line(prefix(runId) + out.remote(line));
 	});
-	const shown = new Map(runs.map(run => [run.id, '']));
+	const offProgress = service.events.on('progress', ({run_id, stage, fraction, message}) => {
+		if (ids.has(run_id)) out.info(`${prefix(run_id)}» ${stage} ${Math.round(fraction * 100)}% ${out.remote(message)}`);
+	});
+	// Status changes the progress does not tell (placed on a host, a cancel).
+	const shown = new Map(runs.map(run => [run.id, run.status as string]));
 	const offUpdate = service.events.on('run-updated', run => {
-		if (!ids.has(run.id)) return;
-		const text = run.status === 'queued' || run.status === 'launching' || !run.progress
-			? run.status
-			: `${run.progress.stage} ${Math.round(run.progress.fraction * 100)}% ${run.progress.message}`;
-		if (shown.get(run.id) === text) return;
-		shown.set(run.id, text);
-		out.info(`${prefix(run.id)}» ${out.remote(text)}`);
+		if (!ids.has(run.id) || shown.get(run.id) === run.status) return;
+		shown.set(run.id, run.status);
+		if (run.status === 'launching' && run.placement) out.info(`${prefix(run.id)}» placed on ${run.placement.host} GPU ${run.placement.gpus.join(',')}`);
+		else if (run.status === 'queued') out.info(`${prefix(run.id)}» queued again`);
 	});
 	for (const run of runs) out.info(`${prefix(run.id)}» ${queuedLine(service, run)}`);
 	const abort = new AbortController();
@@ -109,6 +112,7 @@ export async function followRuns(context: Context, service: WorkflowService, run
 	} finally {
 		process.removeListener('SIGINT', onInterrupt);
 		offLog();
+		offProgress();
 		offUpdate();
 	}
 }

@@ -32,6 +32,8 @@ export type WorkerOptions = {
 	once?: boolean;
 	/** Stop dispatching: follows detach (runs go on on their hosts), launches under way finish. */
 	signal?: AbortSignal;
+	/** Called once this process holds the dispatcher lease. */
+	onDispatching?: () => void;
 };
 
 /** idle: drained the queue; stopped: the signal or a lost lease; busy: another process dispatches. */
@@ -70,6 +72,7 @@ export class Scheduler {
 			this.running = false;
 			return 'busy';
 		}
+		options.onDispatching?.();
 		const stop = new AbortController();
 		const onAbort = () => stop.abort();
 		options.signal?.addEventListener('abort', onAbort, {once: true});

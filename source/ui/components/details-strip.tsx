@@ -8,16 +8,37 @@ import {formatDate, formatDuration, STATUS_COLORS} from '../../format/format.js'
 import type {QueueEntry} from '../../service/queue.js';
 import type {RunRow} from '../data/live-data.js';
 import {runDuration} from '../state/eta.js';
+import {sweepRow, type RunItem} from '../state/run-items.js';
 import {fitSegments, parametersText, placementText, plain, weightsText, type Segment} from '../state/run-summary.js';
 import {Segments} from './segments.js';
 
-type Props = {run: RunRow | null; logPath: string | null; width: number; height: number; now: number; entry: QueueEntry | null};
+/** `sweep`: the sweep row selected in the runs pane; `note`: what to say with no run selected. */
+type Props = {
+	run: RunRow | null;
+	logPath: string | null;
+	width: number;
+	height: number;
+	now: number;
+	entry: QueueEntry | null;
+	sweep?: RunItem | null;
+	note?: string | null;
+};
 
-export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, height, now, entry}: Props) {
+export const DetailsStrip = memo(function DetailsStrip({run, logPath, width, height, now, entry, sweep, note}: Props) {
+	if (!run && sweep?.kind === 'sweep') {
+		return (
+			<Box height={height} flexDirection="column">
+				<Segments segments={fitSegments(sweepRow(sweep), width)} />
+				<Text dimColor wrap="truncate">
+					{`prompt ${plain(sweep.runs[0]?.promptName ?? '-')}${sweep.sweep?.base_run_id ? ` · varies ${sweep.sweep.base_run_id}` : ' · varies the defaults'} · Enter folds or unfolds it; select one of its runs for the run keys`}
+				</Text>
+			</Box>
+		);
+	}
 	if (!run) {
 		return (
 			<Box height={height} flexDirection="column">
-				<Text dimColor wrap="truncate">No run selected. r runs the selected prompt; ? lists every key.</Text>
+				<Text dimColor wrap="truncate">{note ?? 'No run selected. r runs the selected prompt; ? lists every key.'}</Text>
 			</Box>
 		);
 	}

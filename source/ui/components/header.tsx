@@ -26,7 +26,7 @@ export const Header = memo(function Header({queue, counts, width}: Props) {
 export function countSegments(counts: Readonly<Record<RunStatus, number>> | null): Segment[] {
 	return RUN_STATUSES.map(status => {
 		const count = counts?.[status] ?? null;
-		return {text: `${STATUS_ICONS[status]} ${count ?? '…'} ${COUNT_LABELS[status]}  `, color: count ? STATUS_COLORS[status] : undefined, dim: !count};
+		return {text: `${STATUS_ICONS[status]}${count ?? '…'} ${COUNT_LABELS[status]}  `, color: count ? STATUS_COLORS[status] : undefined, dim: !count};
 	});
 }
 
@@ -43,7 +43,7 @@ export function hostsSegments(queue: QueueSnapshot, compact: boolean): Segment[]
 }
 
 function hostSegments(name: string, view: HostQueueView | null, connection: HostConnection, compact: boolean): Segment[] {
-	const segments: Segment[] = [{text: `${plain(name)} `, bold: true}, ...connectionSegments(connection, compact)];
+	const segments: Segment[] = [{text: `${plain(name)} `, bold: true}, ...connectionSegments(connection)];
 	if (view?.paused) segments.push({text: ' paused', color: 'yellow'});
 	if (view?.gpus) {
 		if (compact) segments.push({text: ` ${view.free}/${view.gpus.length} free`, color: view.free > 0 ? 'green' : undefined});
@@ -58,12 +58,12 @@ function hostSegments(name: string, view: HostQueueView | null, connection: Host
 	return segments;
 }
 
-function connectionSegments(connection: HostConnection, compact: boolean): Segment[] {
+function connectionSegments(connection: HostConnection): Segment[] {
 	switch (connection.kind) {
 		case 'checking':
 			return [{text: '◌', color: 'yellow'}];
 		case 'error':
-			return [{text: compact ? '✖' : `✖ ${plain(connection.message)}`, color: 'red'}];
+			return [{text: `✖ ${plain(connection.message)}`, color: 'red'}];
 		case 'connected':
 			return [{text: '●', color: 'green'}, ...(connection.dockerProblem ? [{text: ` docker: ${plain(connection.dockerProblem)}`, color: 'red' as const}] : [])];
 	}

@@ -9,6 +9,8 @@ import {Pane} from './pane.js';
 
 type Props = {
 	runId: string | null;
+	/** The run is queued, launching or running: its log may still come. */
+	active: boolean;
 	view: LogView | null;
 	state: LogViewState;
 	window: LogWindow;
@@ -18,18 +20,18 @@ type Props = {
 	height: number;
 };
 
-export const LogsPane = memo(function LogsPane({runId, view, state, window, focused, editingFilter, width, height}: Props) {
+export const LogsPane = memo(function LogsPane({runId, active, view, state, window, focused, editingFilter, width, height}: Props) {
 	let status = runId ? `${runId} · ${describeLogView(state, window)}` : 'no run selected';
 	if (editingFilter) status = `${runId ?? ''} · /${state.filter}▏`;
 	if (view?.origin === 'saved') status += ' · saved log';
 	return (
 		<Pane title="3 Logs" status={status} focused={focused} width={width} height={height}>
-			<Body runId={runId} view={view} window={window} filter={state.filter} />
+			<Body runId={runId} active={active} view={view} window={window} filter={state.filter} />
 		</Pane>
 	);
 });
 
-function Body({runId, view, window, filter}: {runId: string | null; view: LogView | null; window: LogWindow; filter: string}) {
+function Body({runId, active, view, window, filter}: {runId: string | null; active: boolean; view: LogView | null; window: LogWindow; filter: string}) {
 	const note = (text: string, color?: string) => (
 		<Text dimColor={!color} color={color} wrap="truncate">
 			{text}
@@ -39,7 +41,7 @@ function Body({runId, view, window, filter}: {runId: string | null; view: LogVie
 	if (!view || view.state === 'loading') return note('reading the log...');
 	if (view.error) return note(`cannot read the log: ${view.error}`, 'red');
 	if (window.rows.length === 0) {
-		return note(filter ? `no line matches "${filter}"` : view.origin === 'live' ? 'waiting for output...' : 'no output saved for this run');
+		return note(filter ? `no line matches "${filter}"` : view.origin === 'live' || active ? 'waiting for output...' : 'no output saved for this run');
 	}
 	return (
 		<>

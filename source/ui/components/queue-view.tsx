@@ -24,7 +24,7 @@ type Props = {
 	durations: readonly DurationSample[];
 };
 
-type Line = {kind: 'title'; text: string} | {kind: 'note'; text: string} | {kind: 'item'; item: QueueItem};
+type Line = {kind: 'title'; text: string} | {kind: 'note'; text: string} | {kind: 'columns'} | {kind: 'item'; item: QueueItem};
 
 export const QueueView = memo(function QueueView({sections, selectedId, queue, width, height, now, durations}: Props) {
 	const top = useRef(0);
@@ -36,7 +36,7 @@ export const QueueView = memo(function QueueView({sections, selectedId, queue, w
 	const lines: Line[] = sections.flatMap(section => [
 		{kind: 'title', text: section.title} satisfies Line,
 		...(section.items.length === 0 ? [{kind: 'note', text: 'none'} satisfies Line] : []),
-		...(section.title.startsWith('Queued') && section.items.length > 0 ? [{kind: 'note', text: QUEUED_COLUMNS} satisfies Line] : []),
+		...(section.title.startsWith('Queued') && section.items.length > 0 ? [{kind: 'columns'} satisfies Line] : []),
 		...section.items.map(item => ({kind: 'item', item}) satisfies Line),
 	]);
 	const selectedLine = lines.findIndex(line => line.kind === 'item' && line.item.id === selectedId);
@@ -55,10 +55,10 @@ export const QueueView = memo(function QueueView({sections, selectedId, queue, w
 							</Text>
 						);
 					}
-					if (line.kind === 'note') {
+					if (line.kind !== 'item') {
 						return (
 							<Text key={key} dimColor wrap="truncate">
-								{`  ${line.text}`}
+								{line.kind === 'note' ? `  ${line.text}` : QUEUED_COLUMNS}
 							</Text>
 						);
 					}

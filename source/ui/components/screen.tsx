@@ -5,9 +5,12 @@ import {Box} from 'ink';
 import {useMemo} from 'react';
 import type {LiveSnapshot, RunRow} from '../data/live-data.js';
 import type {QueueSnapshot} from '../data/queue-watch.js';
+import type {HostQueueView} from '../../service/queue.js';
 import type {LogViewModel} from '../hooks/use-log-view.js';
 import type {ScreenModel} from '../hooks/use-screen-model.js';
+import {isActive} from '../../domain/model.js';
 import {disabledQueueCommands} from '../keys/queue-keys.js';
+import {bindingsFor} from '../keys/resolve.js';
 import type {KeyContext} from '../keys/registry.js';
 import type {PaneLayout} from '../layout/layout.js';
 import type {AppState} from '../state/app-state.js';
@@ -44,7 +47,13 @@ export function Screen(props: ScreenProps) {
 	const entry = queue.view?.queued.find(candidate => candidate.run.id === selectedRun?.id) ?? null;
 	const inQueue = state.focus === 'queue' && !state.modal;
 	const item = model.selectedQueueItem;
-	const hidden = useMemo(() => (inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : undefined), [inQueue, item, queue.view]);
+	const hidden = useMemo(() => {
+		const off = new Set(inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : []);
+		// The run keys apply to a run: none on a host or sweep row, no cancel once it ended.
+		if (!selectedRun) for (const binding of bindingsFor('run')) off.add(binding.id);
+		else if (!isActive(selectedRun.status)) off.add('run.cancel');
+		return off;
+	}, [inQueue, item, queue.view, selectedRun]);
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.rootHeight}>
 			<Box height={layout.header} flexShrink={0}>
@@ -67,10 +76,24 @@ export function Screen(props: ScreenProps) {
 					<Panes {...props} />
 				)}
 			</Box>
-			<DetailsStrip run={selectedRun} logPath={selectedRun ? logPath(selectedRun.id) : null} width={layout.columns} height={layout.details} now={now} entry={entry} />
+			<DetailsStrip
+				run={selectedRun}
+				sweep={state.focus === 'queue' ? null : model.selectedRunItem}
+				note={inQueue && item?.kind === 'host' ? hostNote(item.host) : null}
+				logPath={selectedRun ? logPath(selectedRun.id) : null}
+				width={layout.columns}
+				height={layout.details}
+				now={now}
+				entry={entry}
+			/>
 			<KeyBar contexts={contexts} hidden={hidden} flash={state.flash} width={layout.columns} />
 		</Box>
 	);
+}
+
+function hostNote(host: HostQueueView): string {
+	const gpus = host.gpus === null ? 'GPUs unknown' : `${host.free} of ${host.gpus.length} GPUs free`;
+	return `host ${host.name} · ${host.paused ? 'paused: p resumes it' : 'takes runs: p pauses it (its runs go on; nothing new starts)'} · ${gpus}`;
 }
 
 function Panes({layout, state, model, live, logView, now}: ScreenProps) {
@@ -106,6 +129,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 	const logs = (
 		<LogsPane
 			runId={logView.runId}
+			active={model.selectedRun ? isActive(model.selectedRun.status) : false}
 			view={logView.view}
 			state={logView.state}
 			window={logView.window}

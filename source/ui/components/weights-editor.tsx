@@ -26,16 +26,21 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 				const changed = list !== undefined || value !== fieldValue(form.initial, field.id);
 				const text = fieldText(form, field.id) + (focused && form.typing !== null ? '▏' : '');
 				return (
-					<Box key={field.id}>
-						<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${field.label.padEnd(10)}`}</Text>
-						<Text inverse={focused}>{` ${focused ? '◀' : ' '} ${text.padStart(10)} ${focused ? '▶' : ' '} `}</Text>
-						<Text color="yellow">{changed ? ' *' : '  '}</Text>
-						{list ? (
-							<Text color={list.error ? 'red' : 'cyan'} wrap="truncate">
-								{list.error ? ` ${list.error}` : ` ${list.values!.length} values`}
+					<Box key={field.id} flexDirection="column">
+						<Box>
+							<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${field.label.padEnd(10)}`}</Text>
+							<Text inverse={focused}>{` ${focused ? '◀' : ' '} ${text.padStart(10)} ${focused ? '▶' : ' '} `}</Text>
+							<Text color="yellow">{changed ? ' *' : '  '}</Text>
+							{list ? (
+								<Text color={list.error ? 'red' : 'cyan'}>{list.error ? ' ✗' : ` ${list.values!.length} values`}</Text>
+							) : field.kind === 'number' && field.max === 1 ? (
+								<Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text>
+							) : null}
+						</Box>
+						{list?.error ? (
+							<Text color="red" wrap="truncate">
+								{`    ${list.error}`}
 							</Text>
-						) : field.kind === 'number' && field.max === 1 ? (
-							<Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text>
 						) : null}
 					</Box>
 				);

@@ -4,6 +4,7 @@
 // `max` tails run at once, the least recently shown let go first; all are let go on quit.
 import {NotFoundError} from '../../domain/errors.js';
 import {isActive, type Run} from '../../domain/model.js';
+import type {RunFiles} from '../../service/run-files.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import {messageOf, type Notice} from './live-data.js';
 import type {LogStore} from './log-store.js';
@@ -22,9 +23,12 @@ export class LogTails {
 	 * itself: tailing its file too would show every line twice.
 	 */
 	private workerHere = false;
+	/** Until the queue has been read once, where the worker runs is not known: the last run shown waits. */
+	private known = false;
+	private waiting: Pick<Run, 'id' | 'status'> | null = null;
 
 	constructor(
-		private readonly service: Pick<WorkflowService, 'files' | 'streamRun'>,
+		private readonly service: {files: Pick<RunFiles, 'countLogLines'>; streamRun: WorkflowService['streamRun']},
 		private readonly logs: LogStore,
 		private readonly notice: Notice,
 		private readonly max = MAX_TAILS,
@@ -32,6 +36,11 @@ export class LogTails {
 
 	/** Shows a run's log: the saved one, continued by its worker's new lines while the run is active. */
 	show(run: Pick<Run, 'id' | 'status'>): void {
+		if (!this.known) {
+			this.waiting = run;
+			void this.logs.open(run.id);
+			return;
+		}
 		const tail = this.tails.get(run.id);
 		if (tail) tail.shownAt = ++this.shown;
 		if (tail || this.detached || this.workerHere || !isActive(run.status)) {
@@ -48,10 +57,15 @@ export class LogTails {
 		return [...this.tails.keys()];
 	}
 
+	/** Told by the queue watch on its first read, and whenever the dispatcher moves in or out of this process. */
 	setWorkerHere(here: boolean): void {
 		this.workerHere = here;
+		this.known = true;
 		// Its events carry on the buffers the tails filled.
 		if (here) for (const id of this.tailedIds()) this.stop(id, false);
+		const waiting = this.waiting;
+		this.waiting = null;
+		if (waiting) this.show(waiting);
 	}
 
 	/** Lets every tail go (the runs go on; the next start shows them again). */

@@ -35,7 +35,8 @@ export class QueueWatch {
 	private readonly runKeys = new Map<string, string>();
 	private readTimer: NodeJS.Timeout | null = null;
 	private watchTimer: NodeJS.Timeout | null = null;
-	private workerHere = false;
+	/** null until the first read. */
+	private workerHere: boolean | null = null;
 	private closed = false;
 	private readonly readDelayMs: number;
 	private readonly watchMs: number;
@@ -56,7 +57,7 @@ export class QueueWatch {
 
 	readonly getSnapshot = (): QueueSnapshot => this.snapshot;
 
-	/** Called with true when the dispatcher runs in this process (tests, the bench), false when not. */
+	/** Called on the first read and when it changes: whether the dispatcher runs in this process (tests, the bench). */
 	onWorkerHere(listener: (here: boolean) => void): () => void {
 		this.workerListeners.add(listener);
 		return () => this.workerListeners.delete(listener);
@@ -150,20 +151,23 @@ export class QueueWatch {
 			view = this.service.queueView();
 		} catch (error) {
 			this.notice(`queue: ${messageOf(error)}`, 'error');
+			this.setWorkerHere(this.workerHere ?? false);
 			return;
 		}
 		for (const run of [...view.active, ...view.queued.map(entry => entry.run)]) this.runKeys.set(run.id, queueKey(run));
-		const here = view.worker !== null && view.worker.pid === process.pid;
-		if (here !== this.workerHere) {
-			this.workerHere = here;
-			for (const listener of this.workerListeners) listener(here);
-		}
+		this.setWorkerHere(view.worker !== null && view.worker.pid === process.pid);
 		const key = viewKey(view);
 		if (key !== this.viewKey) {
 			this.viewKey = key;
 			this.set({view});
 		}
 		if (view.active.length + view.queued.length > 0) this.watch();
+	}
+
+	private setWorkerHere(here: boolean): void {
+		if (here === this.workerHere) return;
+		this.workerHere = here;
+		for (const listener of this.workerListeners) listener(here);
 	}
 
 	/** While runs are active: look again in a while, and start a worker if none holds the lease. */

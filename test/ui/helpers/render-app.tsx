@@ -1,4 +1,4 @@
-// Renders the whole UI on a real service (temp store, fake executor) with ink-testing-library,
+// Renders the whole UI on a real service (temp store, fake executors) with ink-testing-library,
 // at a chosen terminal size, with fake system functions that record what they were asked.
 import {render} from 'ink-testing-library';
 import {App} from '../../../source/ui/components/app.js';
@@ -22,6 +22,8 @@ export const KEYS = {
 	end: '\u001B[F',
 	ctrlC: '\u0003',
 	ctrlU: '\u0015',
+	shiftUp: '\u001B[1;2A',
+	shiftDown: '\u001B[1;2B',
 } as const;
 
 export type RenderedApp = {
@@ -43,7 +45,6 @@ export async function renderApp(fixture: ServiceFixture, size: {columns?: number
 	const saved: string[] = [];
 	const runtime = createRuntime({
 		service: fixture.service,
-		hostLabel: 'fake-gpu',
 		system: {
 			openFile: async file => {
 				opened.push(file);
@@ -87,7 +88,7 @@ export async function renderApp(fixture: ServiceFixture, size: {columns?: number
 		async dispose() {
 			instance.unmount();
 			instance.cleanup();
-			await runtime.supervisor.detach();
+			await runtime.tails.detach();
 			runtime.close();
 		},
 	};
