@@ -28,6 +28,9 @@ type Interval = {runId: string; host: string; gpu: number; start: number; died: 
 type Result = {overheadP50: number; overheadP95: number; idleFraction: number; wallS: number; idealS: number};
 
 const hosts = await Promise.all([startSandboxHost({gpus: GPUS_PER_HOST}), startSandboxHost({gpus: GPUS_PER_HOST})]);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => void Promise.all(hosts.map(host => host.stop())).finally(() => process.exit(130)));
+}
 const results: Result[] = [];
 try {
 	for (let round = 0; round < REPEAT; round++) {

@@ -208,6 +208,8 @@ async function benchStartup(root: string): Promise<{total: number; ui: number}> 
 class FloodExecutor implements Executor {
 	readonly description = 'flood';
 	readonly emittedAt: number[] = [];
+	/** When the worker started following the run: the flood starts then. */
+	startedAt = 0;
 	endedAt = 0;
 
 	async launch(job: Job, _events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
@@ -229,6 +231,7 @@ class FloodExecutor implements Executor {
 		const total = FLOOD_RATE * FLOOD_SECONDS;
 		return new Promise(resolve => {
 			const start = performance.now();
+			this.startedAt = start;
 			let line = 0;
 			events.progress({stage: 'diffusion', fraction: 0.2, message: 'clip 1/1'});
 			const timer = setInterval(() => {
@@ -297,12 +300,14 @@ async function benchFlood(root: string): Promise<FloodResult> {
 	const memory = setInterval(() => {
 		rss = Math.max(rss, process.memoryUsage().rss);
 	}, 100);
-	const cpuStart = process.cpuUsage();
-	const floodStart = performance.now();
 	// The worker runs here (the UI would tail its log file otherwise): its lines are events.
 	screen.runtime.tails.setWorkerHere(true);
 	const worker = new AbortController();
 	const dispatching = service.runWorker({signal: worker.signal});
+	// Measured from when the worker has launched the run and follows it: the flood starts then.
+	await until(() => executor.startedAt !== 0);
+	const cpuStart = process.cpuUsage();
+	const floodStart = executor.startedAt;
 
 	// Key presses during the flood, and the time until a frame shows their effect. First half:
 	// k (scroll up: pauses) and G (follow again), the usual moves in a busy log. Second half:

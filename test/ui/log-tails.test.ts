@@ -37,8 +37,11 @@ test('an active run shown is tailed from its last saved line once the queue was 
 	await waitFor(() => logs.view('rs_done')?.state === 'ready');
 	t.deepEqual(tails.tailedIds(), ['rs_a'], 'an ended run: its saved log only');
 	show('rs_queued', 'queued');
+	await waitFor(() => logs.view('rs_queued')?.state === 'ready');
+	t.deepEqual(tails.tailedIds(), ['rs_a'], 'a queued run has no log yet');
+	show('rs_queued', 'launching');
 	await waitFor(() => streams.length === 2);
-	t.is(streams[1]!.id, 'rs_queued', 'a queued run is tailed too: its log starts when it does');
+	t.is(streams[1]!.id, 'rs_queued', 'shown again as it starts: tailed');
 	logs.close();
 });
 

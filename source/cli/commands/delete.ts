@@ -39,20 +39,21 @@ export const deleteCommand: Command = {
 export const verifyCommand: Command = {
 	name: 'verify',
 	args: '',
-	summary: 'find runs whose outputs are missing, prompts whose videos are gone, and folders no run owns',
+	summary: 'find runs whose outputs are missing, prompts whose videos are gone, folders no run owns, and active runs no worker owns',
 	flags: ['json'],
 	minArgs: 0,
 	maxArgs: 0,
 	async run(context) {
-		const report = await (await context.service()).deletion.verify();
+		const report = await (await context.service()).verify();
 		const {out} = context;
 		if (context.flags.json) out.json(report);
 		else {
 			for (const item of report.missingOutputs) out.line(`missing output   ${item.runId}  ${item.path}`);
 			for (const item of report.missingInputs) out.line(`missing input    ${item.promptId}  ${item.path}`);
 			for (const folder of report.orphanFolders) out.line(`orphan folder    ${folder}`);
+			for (const item of report.unownedRuns) out.line(`no worker owns   ${item.runId}  ${item.status} (any command that submits, or cosmos-tui worker, takes it over)`);
 		}
-		const problems = report.missingOutputs.length + report.missingInputs.length + report.orphanFolders.length;
+		const problems = report.missingOutputs.length + report.missingInputs.length + report.orphanFolders.length + report.unownedRuns.length;
 		if (!context.flags.json) out.info(problems === 0 ? 'all consistent' : `${problems} problem(s)`);
 		return problems === 0 ? 0 : 1;
 	},

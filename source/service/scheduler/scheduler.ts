@@ -51,6 +51,8 @@ export class Scheduler {
 	/** Runs whose job has ended on the host: their GPUs are free while outputs download. */
 	private readonly exited = new Set<string>();
 	private readonly busy = new Set<string>(); // kills and reconciles under way
+	/** Every follow, kill and reconcile under way, so stopping can wait for them. */
+	private readonly pending = new Set<Promise<unknown>>();
 	private readonly retryAt = new Map<string, number>();
 	private readonly readingGpus = new Map<string, Promise<void>>();
 	private poked = false;
@@ -136,10 +138,10 @@ export class Scheduler {
 		const now = this.deps.now().getTime();
 		for (const run of active) {
 			if ((this.retryAt.get(run.id) ?? 0) > now || this.busy.has(run.id)) continue;
-			if (run.status === 'queued' && run.cancel_requested_at !== null) void this.guard(run.id, () => this.end(run.id, endResult('cancelled', null, null)));
-			else if (run.status === 'launching' && !this.launches.has(run.id)) void this.guard(run.id, () => this.reconcile(run));
+			if (run.status === 'queued' && run.cancel_requested_at !== null) this.guard(run.id, () => this.end(run.id, endResult('cancelled', null, null)));
+			else if (run.status === 'launching' && !this.launches.has(run.id)) this.guard(run.id, () => this.reconcile(run));
 			else if (run.status === 'launching' && run.cancel_requested_at !== null) this.launches.get(run.id)!.controller.abort();
-			else if (run.status === 'running' && run.cancel_requested_at !== null && !this.exited.has(run.id)) void this.guard(run.id, () => this.kill(run));
+			else if (run.status === 'running' && run.cancel_requested_at !== null && !this.exited.has(run.id)) this.guard(run.id, () => this.kill(run));
 			if (run.status === 'running' && !this.follows.has(run.id)) this.follow(run);
 		}
 		await this.dispatch(active);
@@ -233,11 +235,11 @@ export class Scheduler {
 		if (this.follows.has(run.id) || (this.retryAt.get(run.id) ?? 0) > this.deps.now().getTime()) return;
 		const controller = new AbortController();
 		this.follows.set(run.id, controller);
-		void this.followToEnd(run, controller.signal).finally(() => {
+		this.track(this.followToEnd(run, controller.signal).finally(() => {
 			this.follows.delete(run.id);
 			this.exited.delete(run.id);
 			this.poke();
-		});
+		}));
 	}
 
 	private async followToEnd(run: Run, signal: AbortSignal): Promise<void> {
@@ -305,17 +307,24 @@ export class Scheduler {
 	}
 
 	/** Runs work for one run at a time; a failure (host down) is retried after RETRY_MS. */
-	private async guard(runId: string, work: () => Promise<unknown>): Promise<void> {
+	private guard(runId: string, work: () => Promise<unknown>): void {
 		this.busy.add(runId);
-		try {
-			await work();
-		} catch (error) {
-			this.retryAt.set(runId, this.deps.now().getTime() + RETRY_MS);
-			this.deps.events.emit('notice', {runId, message: `${runId}: ${(error as Error).message}`});
-		} finally {
-			this.busy.delete(runId);
-			this.poke();
-		}
+		this.track((async () => {
+			try {
+				await work();
+			} catch (error) {
+				this.retryAt.set(runId, this.deps.now().getTime() + RETRY_MS);
+				this.deps.events.emit('notice', {runId, message: `${runId}: ${(error as Error).message}`});
+			} finally {
+				this.busy.delete(runId);
+				this.poke();
+			}
+		})());
+	}
+
+	private track(work: Promise<unknown>): void {
+		this.pending.add(work);
+		void work.catch(() => undefined).finally(() => this.pending.delete(work));
 	}
 
 	private async end(runId: string, result: ExecutionResult): Promise<void> {
@@ -338,7 +347,7 @@ export class Scheduler {
 		const launches = [...this.launches.values()].map(launch => launch.done);
 		await Promise.race([Promise.allSettled(launches), new Promise(resolve => setTimeout(resolve, LAUNCH_SETTLE_MS).unref())]);
 		for (const controller of this.follows.values()) controller.abort();
-		while (this.follows.size > 0 || this.busy.size > 0) await new Promise(resolve => setTimeout(resolve, 20));
+		await Promise.allSettled([...this.pending]);
 		await this.deps.leases.release(DISPATCHER_LEASE).catch(() => undefined);
 	}
 

@@ -34,7 +34,10 @@ export class LogTails {
 		private readonly max = MAX_TAILS,
 	) {}
 
-	/** Shows a run's log: the saved one, continued by its worker's new lines while the run is active. */
+	/**
+	 * Shows a run's log: the saved one, continued by its worker's new lines while the run is on a
+	 * host. A queued run has no log yet: it is shown again when it starts (use-log-view.ts).
+	 */
 	show(run: Pick<Run, 'id' | 'status'>): void {
 		if (!this.known) {
 			this.waiting = run;
@@ -43,7 +46,7 @@ export class LogTails {
 		}
 		const tail = this.tails.get(run.id);
 		if (tail) tail.shownAt = ++this.shown;
-		if (tail || this.detached || this.workerHere || !isActive(run.status)) {
+		if (tail || this.detached || this.workerHere || !isActive(run.status) || run.status === 'queued') {
 			void this.logs.open(run.id);
 			return;
 		}

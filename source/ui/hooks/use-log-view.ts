@@ -32,12 +32,13 @@ export type ShownRun = Pick<Run, 'id' | 'status'>;
 export function useLogView(store: LogStore, show: (run: ShownRun) => void, run: ShownRun | null, width: number, height: number): LogViewModel {
 	const runId = run?.id ?? null;
 	const version = useSyncExternalStore(store.subscribe, store.getVersion);
-	// Shown once per selection: a run selected while queued keeps its tail as it starts and runs.
+	// Shown once per selection, and again when a queued run starts (its log begins then).
+	const queued = run?.status === 'queued';
 	const latestRun = useRef(run);
 	latestRun.current = run;
 	useEffect(() => {
 		if (latestRun.current) show(latestRun.current);
-	}, [show, runId]);
+	}, [show, runId, queued]);
 
 	// Another run: follow its end again (wrap, timestamps and the filter stay as chosen).
 	const [viewState, setViewState] = useState({runId, state: INITIAL_LOG_VIEW});
