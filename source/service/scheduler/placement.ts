@@ -101,7 +101,11 @@ export function expectedStarts(
 		if (host.paused || host.gpus === null) continue;
 		const busy = new Set(host.busy);
 		const times = new Map<number, number | null>();
-		for (const gpu of host.gpus) if (!busy.has(gpu)) times.set(gpu, busyUntil.get(host.name)?.get(gpu) ?? now);
+		for (const gpu of host.gpus) {
+			if (busy.has(gpu)) continue;
+			const until = busyUntil.get(host.name)?.get(gpu); // undefined: free now; null: taken, end unknown
+			times.set(gpu, until === undefined ? now : until);
+		}
 		freeAt.set(host.name, times);
 	}
 	const starts = new Map<string, number | null>();
