@@ -173,7 +173,8 @@ function lastLines(entries, n) {
 const first = readNew();
 if (emitAll(options.tail >= 0 ? lastLines(first, options.tail) : first) && options.follow) {
 	// Follow until the container is no longer running, then read what is left.
-	const waiter = spawn(PODMAN, ['wait', id], {stdio: 'ignore'});
+	// Docker's logs -f ends as the container exits; podman wait polls, so poll often (its default is 250 ms).
+	const waiter = spawn(PODMAN, ['wait', '--interval', '50ms', id], {stdio: 'ignore'});
 	const poll = () => {
 		if (!stopped) emitAll(readNew());
 	};

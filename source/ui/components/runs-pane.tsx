@@ -4,8 +4,7 @@
 import {Box} from 'ink';
 import {memo} from 'react';
 import type {DurationSample} from '../state/eta.js';
-import type {RunItem} from '../state/run-items.js';
-import {sweepRow} from '../state/run-items.js';
+import {sweepRow, type RunItem} from '../state/run-items.js';
 import {fitSegments, runRow} from '../state/run-summary.js';
 import {ListRows} from './list-rows.js';
 import {Pane} from './pane.js';

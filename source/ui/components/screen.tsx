@@ -1,14 +1,14 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// The full screen for a given layout: header, panes (or the open dialog), details, key bar.
-// The root is exactly layout.rootHeight rows, one less than the terminal.
+// The full screen for a given layout: header, panes (or the queue view, or the open dialog),
+// details, key bar. The root is exactly layout.rootHeight rows, one less than the terminal.
 import {Box} from 'ink';
 import {useMemo} from 'react';
+import {isActive} from '../../domain/model.js';
+import type {HostQueueView} from '../../service/queue.js';
 import type {LiveSnapshot, RunRow} from '../data/live-data.js';
 import type {QueueSnapshot} from '../data/queue-watch.js';
-import type {HostQueueView} from '../../service/queue.js';
 import type {LogViewModel} from '../hooks/use-log-view.js';
 import type {ScreenModel} from '../hooks/use-screen-model.js';
-import {isActive} from '../../domain/model.js';
 import {disabledQueueCommands} from '../keys/queue-keys.js';
 import {bindingsFor} from '../keys/resolve.js';
 import type {KeyContext} from '../keys/registry.js';

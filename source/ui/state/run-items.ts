@@ -2,9 +2,9 @@
 // sweep (where its newest run would be), unless the sweep is folded. Pure.
 import {RUN_STATUSES, type Sweep} from '../../domain/model.js';
 import {SWEEP_AXES, formatAxis} from '../../domain/sweep.js';
+import {STATUS_COLORS} from '../../format/format.js';
 import type {RunRow} from '../data/live-data.js';
 import {STATUS_ICONS, type Segment} from './run-summary.js';
-import {STATUS_COLORS} from '../../format/format.js';
 
 export type RunItem =
 	| {kind: 'sweep'; id: string; sweep: Sweep | null; runs: readonly RunRow[]; folded: boolean}
