@@ -19,15 +19,16 @@ import {openStore} from '../source/store/index.js';
 
 const RUNS = Number(process.env['RUNS'] ?? 100);
 const REPEAT = Number(process.env['REPEAT'] ?? 3);
-const RUN_SECONDS = Number(process.env['RUN_SECONDS'] ?? 2);
-const GPUS_PER_HOST = 2;
+const RUN_SECONDS = Number(process.env['RUN_SECONDS'] ?? 5);
+const GPUS_PER_HOST = Number(process.env['GPUS_PER_HOST'] ?? 2);
+const HOSTS = Number(process.env['HOSTS'] ?? 2);
 const EVENTS_LOG = '/run/libpod/events/events.log';
 const SAMPLES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../data/samples/street');
 
 type Interval = {runId: string; host: string; gpu: number; start: number; died: number};
 type Result = {overheadP50: number; overheadP95: number; idleFraction: number; wallS: number; idealS: number};
 
-const hosts = await Promise.all([startSandboxHost({gpus: GPUS_PER_HOST}), startSandboxHost({gpus: GPUS_PER_HOST})]);
+const hosts = await Promise.all(Array.from({length: HOSTS}, () => startSandboxHost({gpus: GPUS_PER_HOST})));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 	process.once(signal, () => void Promise.all(hosts.map(host => host.stop())).finally(() => process.exit(130)));
 }
@@ -125,7 +126,7 @@ function measure(intervals: Interval[], submitted: number, finished: number): Re
 		// GPU time used while runs were still queued: from the submit to the last start.
 		for (const interval of list) busy += Math.max(0, Math.min(interval.died, lastStart) - Math.max(interval.start, submitted));
 	}
-	const gpus = GPUS_PER_HOST * 2;
+	const gpus = GPUS_PER_HOST * HOSTS;
 	const window = (lastStart - submitted) * gpus;
 	const sum = intervals.reduce((total, interval) => total + (interval.died - interval.start), 0);
 	return {
@@ -154,13 +155,13 @@ function printTable(all: Result[]): void {
 	const ms = (value: number) => `${Math.round(value)} ms`;
 	const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
 	const seconds = (value: number) => `${value.toFixed(1)} s`;
-	console.log(`${RUNS} one-GPU runs (stand-in "slow", ${RUN_SECONDS} s each) on 2 sandbox hosts x ${GPUS_PER_HOST} GPUs; median of ${all.length} rounds (range)\n`);
+	console.log(`${RUNS} one-GPU runs (stand-in "slow", ${RUN_SECONDS} s each) on ${HOSTS} sandbox host(s) x ${GPUS_PER_HOST} GPUs; median of ${all.length} rounds (range)\n`);
 	console.log('| measure | result | target |');
 	console.log('|---|---|---|');
 	console.log(`| dispatch overhead, container exits -> next container on that GPU starts, p50 | ${cell(r => r.overheadP50, ms)} | <= 500 ms |`);
 	console.log(`| dispatch overhead, p95 | ${cell(r => r.overheadP95, ms)} | |`);
 	console.log(`| GPU time idle while runs were queued | ${cell(r => r.idleFraction, percent)} | <= 5 % |`);
 	console.log(`| total wall time, submit -> last run recorded | ${cell(r => r.wallS, seconds)} | |`);
-	console.log(`| ideal: sum of container run times / 4 GPUs | ${cell(r => r.idealS, seconds)} | |`);
+	console.log(`| ideal: sum of container run times / ${GPUS_PER_HOST * HOSTS} GPUs | ${cell(r => r.idealS, seconds)} | |`);
 	console.log(`| wall / ideal | ${cell(r => r.wallS / r.idealS, value => value.toFixed(2))} | |`);
 }

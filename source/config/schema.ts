@@ -25,6 +25,7 @@ export type Config = {
 		image: string;
 		command: string;
 		num_gpus: number;
+		network: string;
 		extra_args: string[];
 		hf_cache: string;
 		offload: string[];
@@ -119,6 +120,7 @@ export const SCHEMA: Schema = {
 		image: text('Docker image with Cosmos-Transfer1'),
 		command: text('how to call Docker on the host: "docker", "sudo -n docker" or "podman"'),
 		num_gpus: ruled(PARAMETER_RULES.num_gpus, 'GPUs per run (torchrun --nproc_per_node)'),
+		network: text('docker run --network: "host" (no per-container network set-up: a faster start) or a network name; empty: the engine\'s default'),
 		extra_args: list('extra arguments for docker run'),
 		hf_cache: text('Hugging Face cache folder on the host (empty: ~/.cache/huggingface)'),
 		offload: list('offload flags passed to transfer.py'),
@@ -179,6 +181,7 @@ export const DEFAULT_CONFIG: Config = {
 		image: 'nvcr.io/nvidia/cosmos-transfer1:latest',
 		command: 'docker',
 		num_gpus: 1,
+		network: 'host',
 		extra_args: [],
 		hf_cache: '',
 		offload: ['--offload_text_encoder_model', '--offload_guardrail_models'],

@@ -63,6 +63,12 @@ export function runIdFromContainerName(name: string): string | null {
 	return RUN_ID.test(runId) ? runId : null;
 }
 
+/** Docker network names: [a-zA-Z0-9][a-zA-Z0-9_.-]* ("host", "bridge", "none" or a user network). */
+function checkNetwork(network: string): string {
+	if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network)) throw new DockerCommandError(`Invalid network name: ${JSON.stringify(network)}`);
+	return network;
+}
+
 /** A value that follows an option must not itself look like an option. */
 function checkValue(what: string, value: string): string {
 	if (value === '' || value.startsWith('-')) throw new DockerCommandError(`${what} must be non-empty and not start with "-": ${JSON.stringify(value)}`);
@@ -91,6 +97,8 @@ export type DockerRunOptions = {
 	numGpus: number;
 	/** The host GPUs the container may use (`--gpus '"device=1,2"'`); empty: all of them. */
 	gpus?: readonly number[];
+	/** `--network=<name>` ("host": no network set-up per container); empty or absent: the engine's default. */
+	network?: string;
 	/** Extra `docker run` options from the configuration, passed as they are. */
 	extraArgs: readonly string[];
 	/** Spec JSON path inside the container. */
@@ -148,6 +156,7 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		'--gpus',
 		gpusValue(options.gpus ?? []),
 		'--ipc=host',
+		...(options.network ? [`--network=${checkNetwork(options.network)}`] : []),
 		'-e',
 		'PYTHONUNBUFFERED=1',
 		'-e',

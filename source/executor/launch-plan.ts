@@ -42,6 +42,7 @@ export function planLaunch(
 			hfCacheDir: paths.hfCacheDir,
 			numGpus: run.parameters.num_gpus,
 			gpus: job.gpus,
+			network: config.docker.network,
 			extraArgs: config.docker.extra_args,
 			specPath: inContainer.spec,
 			outputDir: inContainer.outputDir,

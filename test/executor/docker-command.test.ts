@@ -81,6 +81,14 @@ test('a run placed on GPUs 1 and 2 gets exactly those: --gpus "device=1,2" (quot
 	t.true(buildCommand(args).includes(`'"device=1,2"'`));
 });
 
+test('the network: --network=host by config, none without, and no option-looking or spaced names', t => {
+	t.true(dockerRunArgs({...options, network: 'host'}).includes('--network=host'));
+	t.false(dockerRunArgs({...options, network: ''}).some(arg => arg.startsWith('--network')));
+	for (const bad of ['-privileged', 'a b', 'host;rm', '--net=host']) {
+		t.throws(() => dockerRunArgs({...options, network: bad}), {instanceOf: DockerCommandError, message: /Invalid network name/});
+	}
+});
+
 test('golden: the other builders', t => {
 	const name = 'cosmos-tui-rs_abc123';
 	t.deepEqual(dockerLogsArgs('podman', name), ['podman', 'logs', '-f', name]);
