@@ -59,3 +59,14 @@ export function truncate(text: string, width: number): string {
 	const flat = text.replaceAll(/\s+/g, ' ');
 	return flat.length > width ? `${flat.slice(0, Math.max(0, width - 1))}…` : flat;
 }
+
+/** "now", "in <1m", "in ~3m", "in ~2h", or "?" when the start cannot be told. */
+export function startsIn(iso: string | null, now: number): string {
+	if (iso === null) return '?';
+	const seconds = (Date.parse(iso) - now) / 1000;
+	if (!Number.isFinite(seconds)) return '?';
+	if (seconds <= 1) return 'now';
+	if (seconds < 60) return 'in <1m';
+	if (seconds < 3600) return `in ~${Math.round(seconds / 60)}m`;
+	return `in ~${Math.round(seconds / 360) / 10}h`;
+}

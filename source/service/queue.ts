@@ -111,9 +111,8 @@ export class QueueControl {
 		const now = this.deps.now().getTime();
 		const busyUntil = new Map(views.map(view => [view.name, new Map<number, number | null>()]));
 		for (const run of placedRuns) {
-			const expected = estimate(run);
-			const started = run.started_at ? Date.parse(run.started_at) : now;
-			for (const gpu of run.placement!.gpus) busyUntil.get(run.placement!.host)?.set(gpu, expected === null ? null : Math.max(now, started + expected));
+			const end = expectedEnd(run, estimate(run), now);
+			for (const gpu of run.placement!.gpus) busyUntil.get(run.placement!.host)?.set(gpu, end);
 		}
 		const starts = expectedStarts(queued, views, busyUntil, estimate, now);
 		const placedNext = new Map(plan.placed.map(placed => [placed.runId, placed]));
@@ -147,6 +146,17 @@ export class QueueControl {
 			worker: this.worker(),
 		};
 	}
+}
+
+/**
+ * When a running run should end: from its progress once it has some (elapsed / fraction done),
+ * else from the estimate of runs like it; never before now. null: cannot tell.
+ */
+export function expectedEnd(run: Pick<Run, 'started_at' | 'progress'>, estimateMs: number | null, now: number): number | null {
+	const started = run.started_at ? Date.parse(run.started_at) : now;
+	const fraction = run.progress?.fraction ?? 0;
+	if (fraction >= 0.1 && fraction < 1) return Math.max(now, started + (now - started) / fraction);
+	return estimateMs === null ? null : Math.max(now, started + estimateMs);
 }
 
 /** A run's expected duration: the median of recent successful runs like it (same steps and GPUs). */

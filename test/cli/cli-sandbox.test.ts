@@ -4,7 +4,7 @@ import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
-import {cosmos} from '../helpers/cli.js';
+import {cosmos, stopWorkersIn} from '../helpers/cli.js';
 import {tailLines} from '../../source/service/log-tail.js';
 import {lines} from '../helpers/lines.js';
 import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
@@ -23,6 +23,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
+	if (dir) await stopWorkersIn(dir);
 	await sandbox?.stop();
 	await cleanup?.();
 });

@@ -1,14 +1,22 @@
 import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import {cosmos} from '../helpers/cli.js';
+import {cosmos, stopWorkersIn} from '../helpers/cli.js';
 import {sampleInputs, tempDir} from '../helpers/temp.js';
 
 async function workspace() {
 	const {dir, cleanup} = await tempDir();
 	const inputs = await sampleInputs(dir);
 	const run = (...args: string[]) => cosmos(args, {cwd: dir});
-	return {dir, inputs, run, cleanup};
+	return {
+		dir,
+		inputs,
+		run,
+		async cleanup() {
+			await stopWorkersIn(dir);
+			await cleanup();
+		},
+	};
 }
 
 const oneLine = (text: string) => text.trim().split('\n').length === 1;

@@ -1,6 +1,8 @@
 // Runs the real command line in a child process, as a user or a script would.
 import {execFile} from 'node:child_process';
+import {readdirSync, readlinkSync} from 'node:fs';
 import path from 'node:path';
+import {signalAll, waitUntilGone} from '../../sandbox/host/processes.js';
 import {REPO_ROOT} from './temp.js';
 
 export type CliResult = {code: number; stdout: string; stderr: string};
@@ -21,4 +23,24 @@ export function cosmos(args: string[], options: {cwd: string; env?: Record<strin
 			},
 		);
 	});
+}
+
+/**
+ * Stops the background workers a test's commands started (they outlive the commands by design):
+ * every process whose working folder is inside dir. SIGTERM, then SIGKILL after 5 s.
+ */
+export async function stopWorkersIn(dir: string): Promise<void> {
+	const pids = readdirSync('/proc')
+		.filter(name => /^\d+$/.test(name) && Number(name) !== process.pid)
+		.filter(name => {
+			try {
+				const cwd = readlinkSync(`/proc/${name}/cwd`);
+				return cwd === dir || cwd.startsWith(`${dir}/`);
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
+	signalAll(pids, 'SIGTERM');
+	await waitUntilGone(pids, 5000).catch(() => signalAll(pids, 'SIGKILL'));
 }

@@ -9,7 +9,7 @@ import {type Run, newRun} from '../../source/domain/model.js';
 import {WorkflowService} from '../../source/service/workflow-service.js';
 import {openStore} from '../../source/store/index.js';
 import {loadConfig} from '../../source/config/load-config.js';
-import {cosmos} from '../helpers/cli.js';
+import {cosmos, stopWorkersIn} from '../helpers/cli.js';
 import {lines} from '../helpers/lines.js';
 import {containerEvents} from '../helpers/sandbox-gpus.js';
 import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
@@ -56,6 +56,7 @@ async function workspace() {
 		service,
 		waitForRun,
 		async cleanup() {
+			await stopWorkersIn(dir);
 			await service.close();
 			await store.close();
 			await cleanup();

@@ -1,5 +1,6 @@
 // The pure parts of the scheduler: queue order and moves, GPU placement, expected starts.
 import test from 'ava';
+import {expectedEnd} from '../../source/service/queue.js';
 import {type HostView, expectedStarts, planPlacements} from '../../source/service/scheduler/placement.js';
 import {type Move, type QueueKey, MOVES, moveInQueue, sortQueue} from '../../source/service/scheduler/queue-order.js';
 
@@ -93,4 +94,13 @@ test('queue moves on random queues put the run where asked and keep the others i
 		t.deepEqual(others(moved), others(queue));
 		queue = moved;
 	}
+});
+
+test('a running run is expected to end by its progress once it has some, else by the estimate', t => {
+	const started = new Date(0).toISOString();
+	const progress = (fraction: number) => ({stage: 'diffusion' as const, fraction, message: '', at: started});
+	t.is(expectedEnd({started_at: started, progress: progress(0.5)}, 1000, 60_000), 120_000, 'half done after a minute: another minute');
+	t.is(expectedEnd({started_at: started, progress: progress(0.02)}, 90_000, 60_000), 90_000, 'too little progress to tell: the estimate');
+	t.is(expectedEnd({started_at: started, progress: null}, 30_000, 60_000), 60_000, 'past its estimate: now');
+	t.is(expectedEnd({started_at: started, progress: null}, null, 60_000), null);
 });

@@ -5,6 +5,7 @@ import test from 'ava';
 import {ValidationError} from '../../source/domain/errors.js';
 import type {Run} from '../../source/domain/model.js';
 import {DEFAULT_CONFIG} from '../../source/config/schema.js';
+import {parseAxis} from '../../source/domain/sweep.js';
 import {followLease} from '../../source/service/scheduler/leases.js';
 import {WorkflowService} from '../../source/service/workflow-service.js';
 import {openStore} from '../../source/store/index.js';
@@ -271,7 +272,6 @@ test('queue moves: top, up, down reorder queued runs; a running run cannot move'
 });
 
 test('a sweep from a run makes the cartesian product, refuses more than --max, and a dry run writes nothing', async t => {
-	const {parseAxis} = await import('../../source/domain/sweep.js');
 	const f = await serviceFixture();
 	await f.service.pauseHosts();
 	const base = await queuedRun(f);

@@ -6,7 +6,8 @@ import type {HostQueueView, QueueView} from '../../source/service/queue.js';
 import type {RunRow} from '../../source/ui/data/live-data.js';
 import {disabledQueueCommands, runQueueCommand, type QueueHandlers} from '../../source/ui/keys/queue-keys.js';
 import {cancelQuestion} from '../../source/ui/state/confirm.js';
-import {pauseTarget, queueItems, queueSections, startsIn, whyNotMove} from '../../source/ui/state/queue-items.js';
+import {startsIn} from '../../source/format/format.js';
+import {pauseTarget, queueItems, queueSections, whyNotMove} from '../../source/ui/state/queue-items.js';
 import {axesText, runItems, sweepRow} from '../../source/ui/state/run-items.js';
 
 const at = '2026-01-01T00:00:00.000Z';

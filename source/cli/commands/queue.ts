@@ -1,6 +1,6 @@
 // queue, cancel (kill) and worker: the scheduler's commands. Each asks the service and prints.
 import {UsageError} from '../../domain/errors.js';
-import {formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
+import {formatDuration, formatWeights, startsIn, truncate} from '../../format/format.js';
 import type {Move} from '../../service/scheduler/queue-order.js';
 import type {QueueView} from '../../service/queue.js';
 import type {Command, Context} from '../command.js';
@@ -133,8 +133,8 @@ function printQueue({out}: Context, view: QueueView): void {
 			entry.run.host ?? 'any',
 			String(entry.run.parameters.num_gpus),
 			formatWeights(entry.run.control_weights),
-			entry.expected_start === null ? '?' : formatDate(entry.expected_start),
-			out.remote(truncate(entry.reason, 70)),
+			startsIn(entry.expected_start, Date.now()),
+			out.remote(entry.reason),
 		]),
 	);
 }

@@ -46,17 +46,6 @@ export function whyNotMove(item: QueueItem | null): string | null {
 	return null;
 }
 
-/** "now", "in <1m", "in ~3m", "in ~2h", or "?" when the start cannot be told. */
-export function startsIn(iso: string | null, now: number): string {
-	if (iso === null) return '?';
-	const seconds = (Date.parse(iso) - now) / 1000;
-	if (!Number.isFinite(seconds)) return '?';
-	if (seconds <= 1) return 'now';
-	if (seconds < 60) return 'in <1m';
-	if (seconds < 3600) return `in ~${Math.round(seconds / 60)}m`;
-	return `in ~${Math.round(seconds / 360) / 10}h`;
-}
-
 /** "rs_1a2b3c": enough of a run id to tell runs apart on a crowded line (4+ characters resolve). */
 export function shortId(id: string): string {
 	return id.slice(0, 9);
