@@ -34,6 +34,13 @@ export class LogWriter {
 		return this.chain;
 	}
 
+	/** Drops what is not written yet (the run was deleted: its folder must not come back). */
+	discard(): void {
+		if (this.timer) clearTimeout(this.timer);
+		this.timer = null;
+		this.pending = [];
+	}
+
 	async close(): Promise<void> {
 		await this.flush();
 		if (this.handle) await (await this.handle).close();

@@ -83,7 +83,8 @@ export class RunFiles {
 	}
 
 	async remove(runId: string): Promise<void> {
-		await rm(this.dir(runId), {recursive: true, force: true});
+		// A worker may still be writing into it (a forced delete of an active run): retry ENOTEMPTY.
+		await rm(this.dir(runId), {recursive: true, force: true, maxRetries: 5});
 	}
 
 	async listRunDirs(): Promise<string[]> {

@@ -5,11 +5,9 @@ import type {Config} from '../config/schema.js';
 import {ConflictError, NotFoundError, ValidationError} from '../domain/errors.js';
 import {
 	RUN_STATUSES,
-	isActive,
 	newRun,
 	type ControlWeights,
 	type Parameters,
-	type Progress,
 	type Prompt,
 	type Run,
 	type RunStatus,
@@ -18,27 +16,20 @@ import {
 import {type SweepAxes, type SweepPoint, gridSize, sweepGrid} from '../domain/sweep.js';
 import {promptId, runId, smartName, sweepId} from '../domain/naming.js';
 import {checkParameters, checkWeights, cleanPromptText} from '../domain/validate.js';
-import type {HostStatus} from '../executor/executor.js';
 import {contains, or, type Change, type Store} from '../store/index.js';
 import {Deletion, type VerifyReport} from './deletion.js';
 import {TypedEmitter, type ServiceEvents} from './events.js';
 import {scanInputFolder} from './inputs.js';
-import {tailLines} from './log-tail.js';
+import {type HostReport, hostReport} from './host-report.js';
 import {QueueControl, type QueueView} from './queue.js';
 import {RunFiles} from './run-files.js';
+import {RunWatch} from './run-watch.js';
 import {type HostBackend, HostPool} from './scheduler/host-pool.js';
 import {Leases, newHolder} from './scheduler/leases.js';
 import type {Move} from './scheduler/queue-order.js';
 import {Scheduler, type WorkerOptions, type WorkerResult} from './scheduler/scheduler.js';
 
-export type HostReport = HostStatus & {
-	/** The host's name in the config. */
-	name: string;
-	/** Runs the store believes are running, with no container on the host. */
-	runsWithoutContainer: string[];
-	/** cosmos-tui containers on the host that no run in the store owns. */
-	containersWithoutRun: HostStatus['containers'];
-};
+export type {HostReport} from './host-report.js';
 
 export type ServiceOptions = {
 	store: Store;
@@ -74,7 +65,6 @@ export type SweepRequest = {
 
 export type NewPrompt = {text: string; videoDir: string; name?: string; negative?: string};
 
-const WAIT_POLL_MS = 500;
 export const MAX_PRIORITY = 1_000_000;
 
 export class WorkflowService {
@@ -84,6 +74,7 @@ export class WorkflowService {
 	readonly hosts: HostPool;
 	private readonly queue: QueueControl;
 	private readonly scheduler: Scheduler;
+	private readonly watch: RunWatch;
 	private readonly store: Store;
 	private readonly config: Config;
 	private readonly now: () => Date;
@@ -103,6 +94,7 @@ export class WorkflowService {
 		const leases = new Leases(this.store, newHolder(), leaseMs, this.now);
 		this.queue = new QueueControl({store: this.store, hosts: this.hosts, leases, now: this.now});
 		this.scheduler = new Scheduler({store: this.store, files: this.files, events: this.events, hosts: this.hosts, leases, now: this.now, leaseMs});
+		this.watch = new RunWatch({store: this.store, files: this.files, events: this.events, ensureWorker: () => this.ensureWorker()});
 		this.deletion = new Deletion(this.store, this.files);
 		this.unsubscribe = this.store.subscribe(change => this.relay(change));
 	}
@@ -394,45 +386,15 @@ export class WorkflowService {
 
 	/** Resolves with the run once it is final (or as it is when the signal aborts). */
 	async waitForRun(id: string, options: {signal?: AbortSignal} = {}): Promise<Run> {
-		const isFinal = () => {
-			this.store.refresh();
-			const run = this.store.get('runs', id);
-			return !run || !isActive(run.status);
-		};
-		while (!isFinal() && !options.signal?.aborted) {
-			this.ensureWorker(); // a worker that died is replaced
-			await new Promise<void>(resolve => {
-				const timer = setTimeout(done, WAIT_POLL_MS);
-				const off = this.store.subscribe(change => {
-					if (change.table === 'runs' && change.id === id) done();
-				});
-				options.signal?.addEventListener('abort', done, {once: true});
-				function done() {
-					clearTimeout(timer);
-					off();
-					resolve();
-				}
-			});
-		}
+		await this.watch.untilFinal(id, options.signal);
 		return this.getRun(id);
 	}
 
 	/** Every configured host's status, compared with what the store believes. */
 	async hostReports(): Promise<HostReport[]> {
 		this.hosts.requireAny();
-		return Promise.all(this.hosts.names().map(name => this.hostReport(name)));
-	}
-
-	private async hostReport(name: string): Promise<HostReport> {
-		const status = await (await this.hosts.executor(name)).status().catch((error: unknown): HostStatus => ({
-			host: name, connected: false, docker: {ok: false, detail: 'not connected'}, gpus: [], containers: [], error: (error as Error).message,
-		}));
-		const onHost = new Set(status.containers.map(container => container.runId));
-		const runsWithoutContainer = status.connected && status.docker.ok
-			? this.queue.activeRuns().filter(run => run.status === 'running' && run.remote?.host === name && !onHost.has(run.id)).map(run => run.id)
-			: [];
-		const containersWithoutRun = status.containers.filter(container => !this.store.get('runs', container.runId));
-		return {...status, name, runsWithoutContainer, containersWithoutRun};
+		const active = this.queue.activeRuns();
+		return Promise.all(this.hosts.names().map(name => hostReport(this.hosts, name, active, id => this.store.get('runs', id) !== undefined)));
 	}
 
 	/**
@@ -441,20 +403,7 @@ export class WorkflowService {
 	 */
 	async streamRun(id: string, fromLine: number, options: {signal?: AbortSignal} = {}): Promise<Run> {
 		this.getRun(id);
-		const isOver = () => {
-			this.store.refresh();
-			const run = this.store.get('runs', id);
-			if (run && isActive(run.status)) this.ensureWorker(); // a worker that died is replaced
-			return !run || !isActive(run.status);
-		};
-		const seenProgress = (await this.files.readProgress(id)).length;
-		await Promise.all([
-			tailLines(this.files.logPath(id), fromLine, line => this.events.emit('log', {runId: id, line}), isOver, options.signal),
-			tailLines(this.files.progressPath(id), seenProgress, line => {
-				const progress = parseProgressLine(line);
-				if (progress) this.events.emit('progress', progress);
-			}, isOver, options.signal),
-		]);
+		await this.watch.stream(id, fromLine, options.signal);
 		return this.getRun(id);
 	}
 
@@ -495,15 +444,6 @@ export class WorkflowService {
 		const run = this.store.get('runs', change.id);
 		if (change.op === 'delete' || !run) this.events.emit('run-deleted', {id: change.id});
 		else this.events.emit(change.op === 'insert' ? 'run-created' : 'run-updated', run);
-	}
-}
-
-function parseProgressLine(line: string): Progress | null {
-	try {
-		const value = JSON.parse(line) as Progress;
-		return typeof value === 'object' && value !== null && typeof value.stage === 'string' ? value : null;
-	} catch {
-		return null;
 	}
 }
 

@@ -172,7 +172,7 @@ test('delete asks first: without --yes and no terminal nothing goes', async t =>
 	t.regex(deleted.stderr, /deleted prompt/);
 	t.is((await w.run('list', 'prompts', '--json')).stdout.trim(), '[]');
 	const verify = await w.run('verify', '--json');
-	t.deepEqual(JSON.parse(verify.stdout), {missingOutputs: [], missingInputs: [], orphanFolders: []});
+	t.deepEqual(JSON.parse(verify.stdout), {missingOutputs: [], missingInputs: [], orphanFolders: [], unownedRuns: []});
 	await w.cleanup();
 });
 

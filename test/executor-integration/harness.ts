@@ -12,7 +12,6 @@ import {
 	newRun,
 	type Parameters,
 	type Prompt,
-	type Run,
 } from '../../source/domain/model.js';
 import {createHostShell, type ExecutorOptions} from '../../source/executor/create-executor.js';
 import {DockerExecutor} from '../../source/executor/docker-executor.js';

@@ -3,7 +3,6 @@
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import test from 'ava';
-import type {NodeSSH} from 'node-ssh';
 import {
 	HOSTILE_SEQUENCES,
 	type SandboxHost,

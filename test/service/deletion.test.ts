@@ -40,6 +40,17 @@ test('deleting is refused while a run is active, unless forced', async t => {
 	t.is(f.service.listRuns().length, 2, 'nothing was deleted');
 	await f.service.deletion.deletePrompt(prompt.id, {force: true});
 	t.is(f.service.listRuns().length, 0);
+	// The worker stops following the deleted run and removes its job from the host.
+	await new Promise<void>(resolve => {
+		// The fake records the removal; the worker gets to it on its own, so look until it has.
+		const timer = setInterval(() => {
+			if (!f.executor.removed.includes(active.id)) return;
+			clearInterval(timer);
+			resolve();
+		}, 20);
+	});
+	t.deepEqual(f.executor.killed.map(handle => handle.job), [`cosmos-tui-${active.id}`]);
+	t.false(existsSync(f.service.files.dir(active.id)), 'its folder did not come back');
 	t.is(f.service.listPrompts().length, 0);
 	await f.cleanup();
 });

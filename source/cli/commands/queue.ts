@@ -1,6 +1,6 @@
 // queue, cancel (kill) and worker: the scheduler's commands. Each asks the service and prints.
 import {UsageError} from '../../domain/errors.js';
-import {formatDuration, formatWeights, startsIn, truncate} from '../../format/format.js';
+import {formatDuration, formatWeights, startsIn} from '../../format/format.js';
 import type {Move} from '../../service/scheduler/queue-order.js';
 import type {QueueView} from '../../service/queue.js';
 import type {Command, Context} from '../command.js';
@@ -84,12 +84,15 @@ export const workerCommand: Command = {
 			context.out.info(`${new Date().toISOString()} ${run.id} ${run.status}${run.placement ? ` on ${run.placement.host} GPU ${run.placement.gpus.join(',')}` : ''}`);
 		});
 		try {
+			const holder = service.queueView().worker;
+			if (holder) context.out.info(`another worker (pid ${holder.pid}) dispatches; this one takes over if it stops`);
 			const result = await service.runWorker({
 				once: Boolean(context.flags.once),
+				standby: true,
 				signal: abort.signal,
 				onDispatching: () => context.out.info(`${new Date().toISOString()} dispatching runs (pid ${process.pid}); ctrl-c stops dispatching, runs go on`),
 			});
-			if (result === 'busy') context.out.info(`another worker dispatches the queue (${service.queueView().worker?.holder ?? 'unknown'}); nothing to do`);
+			if (result === 'idle' && holder) context.out.info('the queue is empty; nothing to take over');
 			return 0;
 		} finally {
 			offNotice();

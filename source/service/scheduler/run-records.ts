@@ -70,6 +70,7 @@ export function runEvents(deps: EventDeps, runId: string, writer: LogWriter, ext
 			const progress: Progress = {run_id: runId, stage, fraction, message, timestamp};
 			deps.events.emit('progress', progress);
 			queue(async () => {
+				if (!deps.store.get('runs', runId)) return; // deleted: its folder must not come back
 				await deps.files.appendProgress(progress);
 				await updateRun(deps.store, runId, current =>
 					current.status === 'running' || current.status === 'launching' ? {stage, progress: {stage, fraction, message, at: timestamp}} : null,

@@ -3,6 +3,7 @@
 // them, follows them to their end, carries out cancels, and recovers runs whose launcher or
 // follower died. Everyone else only writes requests into the store (submit, cancel, move, pause)
 // and reads what the dispatcher records.
+import {setTimeout as delay} from 'node:timers/promises';
 import {type Run, isActive} from '../../domain/model.js';
 import type {ExecutionResult, Executor, Job} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
@@ -34,6 +35,8 @@ export type WorkerOptions = {
 	signal?: AbortSignal;
 	/** Called once this process holds the dispatcher lease. */
 	onDispatching?: () => void;
+	/** While another process dispatches, wait to take over (instead of returning 'busy'). */
+	standby?: boolean;
 };
 
 /** idle: drained the queue; stopped: the signal or a lost lease; busy: another process dispatches. */
@@ -47,7 +50,7 @@ const LAUNCH_SETTLE_MS = 30_000;
 
 export class Scheduler {
 	private readonly launches = new Map<string, {controller: AbortController; done: Promise<void>}>();
-	private readonly follows = new Map<string, AbortController>();
+	private readonly follows = new Map<string, {controller: AbortController; run: Run}>();
 	/** Runs whose job has ended on the host: their GPUs are free while outputs download. */
 	private readonly exited = new Set<string>();
 	private readonly busy = new Set<string>(); // kills and reconciles under way
@@ -67,12 +70,13 @@ export class Scheduler {
 	}
 
 	async run(options: WorkerOptions = {}): Promise<WorkerResult> {
-		const {leases, store} = this.deps;
+		const {store} = this.deps;
 		if (this.running) return 'busy';
 		this.running = true;
-		if (!(await leases.acquire(DISPATCHER_LEASE).catch(() => false))) {
+		const waited = await this.takeLease(options);
+		if (waited !== null) {
 			this.running = false;
-			return 'busy';
+			return waited;
 		}
 		options.onDispatching?.();
 		const stop = new AbortController();
@@ -102,6 +106,22 @@ export class Scheduler {
 		}
 	}
 
+	/**
+	 * Takes the dispatcher lease; null once held. Another live holder: 'busy', or with standby,
+	 * wait for its lease to lapse (a holder killed with -9 stops renewing it), giving up when
+	 * stopped or, with once, when nothing is left to do.
+	 */
+	private async takeLease(options: WorkerOptions): Promise<WorkerResult | null> {
+		for (;;) {
+			if (await this.deps.leases.acquire(DISPATCHER_LEASE).catch(() => false)) return null;
+			if (!options.standby || options.signal?.aborted) return options.signal?.aborted ? 'stopped' : 'busy';
+			if (options.once && this.deps.store.select('runs').where(ACTIVE).count() === 0) return 'idle';
+			// A lease only lapses with time: look again within half a lease period.
+			await delay(this.deps.leaseMs / 2, undefined, {signal: options.signal}).catch(() => undefined);
+			this.deps.store.refresh();
+		}
+	}
+
 	/** Something changed: look again soon. */
 	poke(): void {
 		this.poked = true;
@@ -126,7 +146,7 @@ export class Scheduler {
 		if (lost.includes(DISPATCHER_LEASE)) stop.abort();
 		for (const id of lost) {
 			const runId = id.startsWith('follow:') ? id.slice('follow:'.length) : null;
-			if (runId) this.follows.get(runId)?.abort();
+			if (runId) this.follows.get(runId)?.controller.abort();
 		}
 	}
 
@@ -144,7 +164,23 @@ export class Scheduler {
 			else if (run.status === 'running' && run.cancel_requested_at !== null && !this.exited.has(run.id)) this.guard(run.id, () => this.kill(run));
 			if (run.status === 'running' && !this.follows.has(run.id)) this.follow(run);
 		}
+		this.dropDeleted();
 		await this.dispatch(active);
+	}
+
+	/** A run deleted while active (delete --force): its launch or follow stops, and its job goes. */
+	private dropDeleted(): void {
+		const {store} = this.deps;
+		for (const [id, launch] of this.launches) if (!store.get('runs', id)) launch.controller.abort();
+		for (const [id, {controller, run}] of this.follows) {
+			if (store.get('runs', id) || controller.signal.aborted) continue;
+			controller.abort();
+			this.guard(id, async () => {
+				const executor = await this.deps.hosts.executor(run.remote!.host);
+				await executor.kill(run.remote!);
+				await executor.remove(id);
+			});
+		}
 	}
 
 	private async dispatch(active: readonly Run[]): Promise<void> {
@@ -234,7 +270,7 @@ export class Scheduler {
 	private follow(run: Run): void {
 		if (this.follows.has(run.id) || (this.retryAt.get(run.id) ?? 0) > this.deps.now().getTime()) return;
 		const controller = new AbortController();
-		this.follows.set(run.id, controller);
+		this.follows.set(run.id, {controller, run});
 		this.track(this.followToEnd(run, controller.signal).finally(() => {
 			this.follows.delete(run.id);
 			this.exited.delete(run.id);
@@ -266,7 +302,10 @@ export class Scheduler {
 				},
 			});
 			const result = await executor.follow(handle, this.job(run), events, {skipLines, signal});
-			if (signal.aborted) return;
+			if (signal.aborted) {
+				if (!this.deps.store.get('runs', run.id)) writer.discard();
+				return;
+			}
 			await writer.flush();
 			await this.end(run.id, result);
 		} catch (error) {
@@ -346,7 +385,7 @@ export class Scheduler {
 	private async detach(): Promise<void> {
 		const launches = [...this.launches.values()].map(launch => launch.done);
 		await Promise.race([Promise.allSettled(launches), new Promise(resolve => setTimeout(resolve, LAUNCH_SETTLE_MS).unref())]);
-		for (const controller of this.follows.values()) controller.abort();
+		for (const {controller} of this.follows.values()) controller.abort();
 		await Promise.allSettled([...this.pending]);
 		await this.deps.leases.release(DISPATCHER_LEASE).catch(() => undefined);
 	}
