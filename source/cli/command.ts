@@ -4,6 +4,7 @@ import {createInterface} from 'node:readline/promises';
 import {loadConfig, type LoadedConfig} from '../config/load-config.js';
 import {configuredHosts} from '../config/hosts.js';
 import {createExecutor} from '../executor/create-executor.js';
+import {checkDockerSettings} from '../executor/launch-plan.js';
 import {WorkflowService} from '../service/workflow-service.js';
 import {openStore, type Store} from '../store/index.js';
 import type {FlagName, Flags} from './flags.js';
@@ -67,6 +68,7 @@ export class Context {
 					name: host.name,
 					gpus: host.gpus,
 					executor: () => createExecutor(host.config, executorOptions, host.name),
+					check: () => checkDockerSettings(host.config),
 				})),
 				startWorker: () => spawnWorker({
 					dataDir: this.dataDir,

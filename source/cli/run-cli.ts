@@ -50,7 +50,7 @@ Usage
   $ cosmos-tui <command> [args] [flags]
 
 Commands
-${COMMANDS.map(c => `  ${`${c.name} ${c.args}`.padEnd(32)}${c.summary}`).join('\n')}
+${commandList()}
 
 Global flags
   --data-dir <dir>    data folder (env COSMOS_DATA_DIR; default ./data)
@@ -59,6 +59,13 @@ Global flags
 
 Run "cosmos-tui <command> --help" for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
+
+/** One line per command: its usage, then its summary in a column wide enough for every usage. */
+function commandList(): string {
+	const usages = COMMANDS.map(c => `${c.name} ${c.args}`.trimEnd());
+	const width = Math.max(...usages.map(usage => usage.length)) + 2;
+	return COMMANDS.map((c, i) => `  ${usages[i]!.padEnd(width)}${c.summary}`).join('\n');
+}
 
 function commandHelp(command: Command): string {
 	const flags = command.flags.map(f => `  ${`${kebab(f)}${FLAGS[f].type === 'string' ? ' <value>' : ''}`.padEnd(28)}${FLAG_HELP[f] ?? ''}`);
@@ -75,12 +82,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 		flags: FLAGS,
 		autoHelp: false,
 		autoVersion: false,
-		allowUnknownFlags: false,
+		// Unknown flags are ours to report, in the same one-line style as every other usage error.
+		allowUnknownFlags: true,
 		booleanDefault: undefined,
 	});
 	const flags = cli.flags as Flags;
 	if (flags.version) return print(cli.pkg.version ?? '');
 	const [name, ...args] = cli.input;
+	const unknown = Object.keys(flags).find(flag => !Object.hasOwn(FLAGS, flag));
+	if (unknown !== undefined) return usage(out, `unknown flag ${kebab(unknown)} (run cosmos-tui ${name ? `${name} ` : ''}--help)`);
 	if (!name && (flags.help || !io.tty)) return print(HELP, 0);
 	const command = name === undefined ? UI_COMMAND : COMMANDS.find(c => c.name === name);
 	if (!command) return usage(out, `unknown command "${name}" (run cosmos-tui --help)`);

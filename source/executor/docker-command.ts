@@ -37,6 +37,7 @@ export class DockerCommandError extends Error {
 export function dockerPrefix(docker: string): string[] {
 	const parts = docker.trim().split(/\s+/).filter(part => part !== '');
 	if (parts.length === 0) throw new DockerCommandError('The docker command is empty');
+	if (parts[0]!.startsWith('-')) throw new DockerCommandError(`The docker command must start with a program, not an option: ${JSON.stringify(docker)}`);
 	return parts;
 }
 
@@ -67,6 +68,17 @@ export function runIdFromContainerName(name: string): string | null {
 function checkNetwork(network: string): string {
 	if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(network)) throw new DockerCommandError(`Invalid network name: ${JSON.stringify(network)}`);
 	return network;
+}
+
+/**
+ * An image reference as Docker reads one: [registry[:port]/]path[:tag][@sha256:digest], lowercase
+ * path components (a first component is a registry only with a dot, a port or as localhost). Anything else (an option, spaces, shell text) is refused before any run starts.
+ */
+const IMAGE = /^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)(?::\d+)?\/|[a-zA-Z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+export function checkImage(image: string): string {
+	if (!IMAGE.test(image) || image.length > 512) throw new DockerCommandError(`The image ${JSON.stringify(image)} is not an image name (like nvcr.io/nvidia/cosmos-transfer1:latest)`);
+	return image;
 }
 
 /** A value that follows an option must not itself look like an option. */
@@ -126,8 +138,7 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 	if (!Number.isInteger(numGpus) || numGpus < 1 || numGpus > 64) throw new DockerCommandError(`numGpus must be an integer from 1 to 64, got ${numGpus}`);
 	const name = checkContainerName(options.containerName);
 	const runId = checkRunId(options.runId);
-	const image = checkValue('The image', options.image);
-	if (/\s/.test(image)) throw new DockerCommandError(`The image name contains whitespace: ${JSON.stringify(image)}`);
+	const image = checkImage(options.image);
 	const remoteDir = checkHostDir('The remote folder', options.remoteDir);
 	const hfCacheDir = checkHostDir('The Hugging Face cache folder', options.hfCacheDir);
 	const specPath = checkValue('The spec path', options.specPath);

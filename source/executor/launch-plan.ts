@@ -3,7 +3,7 @@
 import type {Config} from '../config/schema.js';
 import {ConfigError, ValidationError} from '../domain/errors.js';
 import {SpecError, buildControlnetSpec} from './controlnet-spec.js';
-import {DockerCommandError, containerNameFor, dockerRunArgs} from './docker-command.js';
+import {DockerCommandError, type DockerRunOptions, containerNameFor, dockerRunArgs} from './docker-command.js';
 import type {Job} from './executor.js';
 import {containerInputPaths} from './input-upload.js';
 import {type RunLayout, WORKSPACE, runLayout} from './remote-layout.js';
@@ -32,28 +32,45 @@ export function planLaunch(
 		if (error instanceof SpecError) throw new ValidationError(error.message);
 		throw error;
 	}
+	const dockerRun = dockerCommandFor(config, {
+		containerName: container,
+		runId: run.id,
+		remoteDir: paths.remoteDir,
+		hfCacheDir: paths.hfCacheDir,
+		numGpus: run.parameters.num_gpus,
+		gpus: job.gpus,
+		specPath: inContainer.spec,
+		outputDir: inContainer.outputDir,
+	});
+	const specJson = `${JSON.stringify({...spec, ...specExtras}, null, 2)}\n`;
+	return {container, hostRun: runLayout(paths.remoteDir, run.id), specJson, dockerRun};
+}
+
+type PerRun = Pick<DockerRunOptions, 'containerName' | 'runId' | 'remoteDir' | 'hfCacheDir' | 'numGpus' | 'gpus' | 'specPath' | 'outputDir'>;
+
+/** `docker run` for one run with the host's [docker] settings; a bad setting is one ConfigError line. */
+function dockerCommandFor(config: Config, perRun: PerRun): string[] {
 	try {
-		const dockerRun = dockerRunArgs({
+		return dockerRunArgs({
+			...perRun,
 			docker: config.docker.command,
 			image: config.docker.image,
-			containerName: container,
-			runId: run.id,
-			remoteDir: paths.remoteDir,
-			hfCacheDir: paths.hfCacheDir,
-			numGpus: run.parameters.num_gpus,
-			gpus: job.gpus,
 			network: config.docker.network,
 			extraArgs: config.docker.extra_args,
-			specPath: inContainer.spec,
-			outputDir: inContainer.outputDir,
 			offload: config.docker.offload,
 			init: true,
 			mergeStderr: true,
 		});
-		const specJson = `${JSON.stringify({...spec, ...specExtras}, null, 2)}\n`;
-		return {container, hostRun: runLayout(paths.remoteDir, run.id), specJson, dockerRun};
 	} catch (error) {
 		if (error instanceof DockerCommandError) throw new ConfigError(`[docker] settings: ${error.message}`);
 		throw error;
 	}
+}
+
+/**
+ * Checks a host's [docker] settings the way every launch will use them, so that a bad image or
+ * command is refused before a prompt or a run is written (the per-run parts are placeholders).
+ */
+export function checkDockerSettings(config: Config): void {
+	dockerCommandFor(config, {containerName: 'cosmos-tui-check', runId: 'check', remoteDir: '/check', hfCacheDir: '/check', numGpus: 1, gpus: [], specPath: 'spec.json', outputDir: 'out'});
 }

@@ -50,8 +50,13 @@ export const STATUS_COLORS: Record<RunStatus, ColorName> = {
 
 export function formatWeights(weights: Readonly<Record<string, number>>): string {
 	return Object.entries(weights)
-		.map(([name, value]) => `${name}=${value}`)
+		.map(([name, value]) => `${name}=${formatNumber(value)}`)
 		.join(' ');
+}
+
+/** A number as people write it: 0.58, not 0.5800000000000001 (binary floating-point noise cut). */
+export function formatNumber(value: number): string {
+	return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : String(value);
 }
 
 /** Cuts to `width` characters with an ellipsis. */

@@ -204,6 +204,7 @@ export class WorkflowService {
 	async checkSubmit(gpus: number, host?: string): Promise<void> {
 		this.hosts.requireAny();
 		const names = host === undefined ? this.hosts.names() : [host];
+		for (const name of names) this.hosts.check(name);
 		const counts = await Promise.all(names.map(async name => ({name, count: await this.hosts.gpuCount(name)})));
 		if (counts.some(({count}) => count >= gpus)) return;
 		const have = counts.map(({name, count}) => `${name} has ${count}`).join(', ');
@@ -329,6 +330,7 @@ export class WorkflowService {
 	resolveId(table: 'prompts' | 'runs' | 'sweeps', text: string): string {
 		const what = table.slice(0, -1);
 		if (this.store.get(table, text)) return text;
+		if (text.length < 4) throw new NotFoundError(`no ${what} ${text}; a shortened id needs at least 4 characters`);
 		const pattern = `${text.replaceAll(/[\\%_]/g, char => `\\${char}`)}%`;
 		const matches = text.length >= 4 ? this.store.select(table).where('id', 'like', pattern).limit(3).all() : [];
 		if (matches.length === 1) return matches[0]!.id;

@@ -36,11 +36,25 @@ test('help, version, and help instead of the UI when not on a terminal', async t
 	await w.cleanup();
 });
 
+test('help lines keep a gap between every usage and its summary; a short id prefix is explained', async t => {
+	const w = await workspace();
+	const help = (await w.run('--help')).stdout;
+	for (const line of help.split('\n').filter(text => /^  [a-z]+ /.test(text) && !text.startsWith('  --'))) {
+		t.regex(line, /^  \S.*?\S {2,}\S/, line);
+	}
+	t.regex(help, /prompt create <text> <video_dir> {2,}create a prompt/);
+	const short = await w.run('show', 'rs_');
+	t.is(short.code, 1);
+	t.is(short.stderr, 'cosmos-tui: no run rs_; a shortened id needs at least 4 characters\n');
+	await w.cleanup();
+});
+
 test('usage errors exit 2 with one line', async t => {
 	const w = await workspace();
 	const cases: Array<[string[], RegExp]> = [
 		[['frobnicate'], /unknown command "frobnicate"/],
-		[['list', '--bogus'], /Unknown flag/],
+		[['list', '--bogus'], /^cosmos-tui: unknown flag --bogus \(run cosmos-tui list --help\)$/m],
+		[['--bogus'], /^cosmos-tui: unknown flag --bogus \(run cosmos-tui --help\)$/m],
 		[['list', '--weights', 'vis=1'], /--weights does not apply to list/],
 		[['search'], /usage: cosmos-tui search <query>/],
 		[['list', 'things'], /list what\? "things"/],

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {
+	checkImage,
 	containerNameFor,
 	DockerCommandError,
 	dockerInspectArgs,
@@ -89,6 +90,16 @@ test('the network: --network=host by config, none without, and no option-looking
 	}
 });
 
+test('image names must look like image references', t => {
+	for (const good of ['nvcr.io/nvidia/cosmos-transfer1:latest', 'cosmos-sim:latest', 'localhost:5000/team/cosmos:b200', 'ubuntu', 'a/b/c@sha256:' + 'a'.repeat(64), 'registry.example.com/x_y__z:v1.2-rc']) {
+		t.is(checkImage(good), good);
+	}
+	for (const bad of ['--privileged', '-v', 'a b', 'x;rm -rf ~', '$(id)', 'UPPER/case', 'a:', '', 'a@sha256:zz', 'name:tag with space']) {
+		t.throws(() => checkImage(bad), {instanceOf: DockerCommandError}, bad);
+	}
+	t.throws(() => dockerPrefix('--host=tcp://x docker'), {message: /must start with a program/});
+});
+
 test('golden: the other builders', t => {
 	const name = 'cosmos-tui-rs_abc123';
 	t.deepEqual(dockerLogsArgs('podman', name), ['podman', 'logs', '-f', name]);
@@ -160,7 +171,7 @@ test('buildCommand(dockerRunArgs(...)) with hostile values keeps every value one
 		const hostile: DockerRunOptions = {
 			...options,
 			docker: 'printf %s\\0',
-			image: `img$(touch${'${IFS}'}${canary})`,
+			image: 'registry.local:5000/img:tag', // image names are checked strictly; see the test above
 			remoteDir: `/srv/my dir/'quoted'/$(touch ${canary})/\`touch ${canary}\``,
 			hfCacheDir: `/cache/a;touch ${canary};b\nnewline`,
 			extraArgs: ['--env', `X=$(touch ${canary})`, `--label=a b'c"d`, '*', ''],

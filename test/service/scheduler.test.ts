@@ -303,3 +303,20 @@ function waitFor<T>(f: ServiceFixture, probe: () => T | undefined | null): Promi
 		check();
 	});
 }
+
+test('a worker that stops mid-run and a new one that reattaches: the run counts the reconnect', async t => {
+	const f = await serviceFixture();
+	const hold = gate();
+	f.executor.script = {...f.executor.script, hold: hold.promise};
+	const run = await queuedRun(f);
+	const first = f.startWorker();
+	await f.waitForRun(run.id, r => r.status === 'running' && r.stage === 'diffusion');
+	await first.stop();
+	f.startWorker();
+	await waitFor(f, () => (f.executor.follows.length === 2 ? true : undefined));
+	hold.open();
+	const done = await f.waitForRun(run.id, r => r.status === 'success');
+	t.deepEqual(f.executor.follows.map(follow => follow.skipLines), [0, f.executor.script.lines.length], 'the second follow continued the saved log');
+	t.is(done.metrics['reconnects'], 1);
+	await f.cleanup();
+});

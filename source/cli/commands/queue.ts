@@ -9,7 +9,7 @@ import {summary} from './run.js';
 
 export const queueCommand: Command = {
 	name: 'queue',
-	args: '[move <run-id> | pause [host] | resume [host]]',
+	args: '[move <run-id> | pause | resume]',
 	summary: 'the queue and the GPUs; move a queued run (--top/--up/--down/--bottom); pause or resume a host (all without a name)',
 	flags: ['json', 'top', 'up', 'down', 'bottom'],
 	minArgs: 0,

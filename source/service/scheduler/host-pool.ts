@@ -12,6 +12,8 @@ export type HostBackend = {
 	/** GPU indexes from the config; empty: whatever nvidia-smi lists. */
 	gpus: number[];
 	executor: () => Promise<Executor>;
+	/** Throws (one line) when the host's settings could not launch anything; runs before any write. */
+	check?: () => void;
 };
 
 /** How long a GPU reading stays good for placement (foreign processes come and go slowly). */
@@ -39,6 +41,11 @@ export class HostPool {
 	/** Throws unless a GPU host is configured; commands call it before creating anything. */
 	requireAny(): void {
 		if (this.backends.length === 0) throw new ConfigError('no GPU host configured: set [remote] host (or add [hosts.NAME] sections) in the config file');
+	}
+
+	/** Throws when the host's settings are unusable (see HostBackend.check). */
+	check(name: string): void {
+		this.backend(name).check?.();
 	}
 
 	/** The host's Executor, made on first use; a failed attempt is retried on the next call. */

@@ -38,6 +38,7 @@ export function finishPatch(current: Run, result: ExecutionResult, now: Date): P
 			...current.metrics,
 			...result.metrics,
 			...(result.exitCode === null ? {} : {exit_code: result.exitCode}),
+			reconnects: Number(current.metrics['reconnects'] ?? 0) + Number(result.metrics['reconnects'] ?? 0),
 			duration_s: Math.round((now.getTime() - started) / 100) / 10,
 		},
 	};

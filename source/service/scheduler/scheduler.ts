@@ -301,7 +301,9 @@ export class Scheduler {
 					this.poke();
 				},
 			});
-			const result = await executor.follow(handle, this.job(run), events, {skipLines, signal});
+			const followed = await executor.follow(handle, this.job(run), events, {skipLines, signal});
+			// A follow that continues a saved log is a reattachment (a dropped connection, a new worker).
+			const result = skipLines > 0 ? {...followed, metrics: {...followed.metrics, reconnects: Number(followed.metrics['reconnects'] ?? 0) + 1}} : followed;
 			if (signal.aborted) {
 				if (!this.deps.store.get('runs', run.id)) writer.discard();
 				return;
