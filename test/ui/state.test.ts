@@ -128,7 +128,7 @@ test('ETA: the median duration of similar successful runs, minus the time spent'
 	t.is(medianDuration(samples, 10, 1), null);
 	const running = run({status: 'running', started_at: '2026-01-01T00:00:00.000Z', completed_at: null});
 	t.is(estimateRemaining(running, samples, Date.parse('2026-01-01T00:01:00.000Z')), 140);
-	t.is(estimateRemaining(running, samples, Date.parse('2026-01-01T01:00:00.000Z')), 0, 'never negative');
+	t.is(estimateRemaining(running, samples, Date.parse('2026-01-01T01:00:00.000Z')), null, 'past the median with no progress: unknown, never "0s left"');
 	t.is(estimateRemaining(run(), samples, Date.now()), null, 'only running runs');
 });
 

@@ -1,5 +1,5 @@
-// Time left for a running run, from how long similar runs took: the median duration of past
-// successful runs with the same num_steps and num_gpus. No estimate without such runs.
+// Time left for a running run: first from how long similar runs took (the median duration of past
+// successful runs with the same num_steps and num_gpus), then from its own progress.
 import type {Run} from '../../domain/model.js';
 import {elapsedSeconds} from '../../format/format.js';
 
@@ -28,11 +28,21 @@ export function medianDuration(samples: readonly DurationSample[], steps: number
 	return similar.length % 2 === 1 ? similar[middle]! : (similar[middle - 1]! + similar[middle]!) / 2;
 }
 
-/** Seconds left (never below 0), or null with no similar runs or when not running. */
+/**
+ * Seconds left, or null when it cannot be told (not running). While the run is younger than the
+ * median of similar runs, that median says; past it (a slower run, a busier GPU), the progress so
+ * far is extrapolated, so the estimate never sits at "0s left".
+ */
 export function estimateRemaining(run: Run, samples: readonly DurationSample[], now: number): number | null {
 	if (run.status !== 'running') return null;
-	const typical = medianDuration(samples, run.parameters.num_steps, run.parameters.num_gpus);
 	const elapsed = elapsedSeconds(run.started_at, null, now);
-	if (typical === null || elapsed === null) return null;
-	return Math.max(0, typical - elapsed);
+	if (elapsed === null) return null;
+	const typical = medianDuration(samples, run.parameters.num_steps, run.parameters.num_gpus);
+	if (typical !== null && elapsed < typical) return typical - elapsed;
+	const fraction = run.progress?.fraction ?? 0;
+	if (fraction >= MIN_FRACTION && fraction < 1) return (elapsed * (1 - fraction)) / fraction;
+	return null;
 }
+
+/** Below this share done, the progress says too little to extrapolate from. */
+const MIN_FRACTION = 0.05;
