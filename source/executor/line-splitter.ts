@@ -9,6 +9,8 @@
 //   as a terminal would show it, and a chunk ending in `\r` decides nothing yet.
 // - A line longer than maxLineLength is emitted in pieces of that length (the last may be shorter),
 //   so one endless line cannot grow memory without bound.
+// - A log line glued to what came before it (tqdm writes its bar on stderr without a newline, and
+//   the next loguru line lands right after it) is split before its `[MM-DD HH:MM:SS|LEVEL|` prefix.
 
 export type LineSplitter = {
 	/** Feed the next piece of output; calls onLine for every line it completes. */
@@ -28,7 +30,26 @@ const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd8_00 && code <= 0xdb_ff;
 
-export function createLineSplitter(onLine: (line: string) => void, options: LineSplitterOptions = {}): LineSplitter {
+/** Where a loguru record starts: `[12-02 09:44:44|INFO|`. */
+const LOG_PREFIX = /\[\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\|(?:TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL)\|/g;
+
+/** A line cut before every loguru prefix that does not start it. */
+export function splitGluedLines(line: string): string[] {
+	const parts: string[] = [];
+	let from = 0;
+	for (const match of line.matchAll(LOG_PREFIX)) {
+		if (match.index === 0) continue;
+		parts.push(line.slice(from, match.index));
+		from = match.index;
+	}
+	parts.push(line.slice(from));
+	return parts;
+}
+
+export function createLineSplitter(emit: (line: string) => void, options: LineSplitterOptions = {}): LineSplitter {
+	const onLine = (line: string): void => {
+		for (const part of splitGluedLines(line)) emit(part);
+	};
 	const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
 	if (!Number.isInteger(maxLineLength) || maxLineLength < 1) throw new RangeError('maxLineLength must be a positive integer');
 

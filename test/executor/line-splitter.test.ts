@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createLineSplitter} from '../../source/executor/line-splitter.js';
+import {createLineSplitter, splitGluedLines} from '../../source/executor/line-splitter.js';
 
 function splitAll(chunks: readonly string[], maxLineLength?: number): {lines: string[]; pending: string} {
 	const lines: string[] = [];
@@ -154,4 +154,22 @@ test('property: the same holds with a small maxLineLength', t => {
 		const chunks = randomChunks(input, random);
 		t.deepEqual(splitAll(chunks, maxLineLength).lines, whole, `max ${maxLineLength}, chunks ${JSON.stringify(chunks)}`);
 	}
+});
+
+test('a log line glued to a tqdm bar is split before its loguru prefix, however the text is chunked', t => {
+	const text = '  0%|          | 0/4 [00:00<?, ?it/s][12-02 09:44:44|INFO|inference_utils.py:1089:generate_world] Starting diffusion sampling\n[12-02 09:44:45|INFO|a.py:1:b] x [12-02 09:44:45|INFO| stays inside? no\n';
+	const expected = [
+		'  0%|          | 0/4 [00:00<?, ?it/s]',
+		'[12-02 09:44:44|INFO|inference_utils.py:1089:generate_world] Starting diffusion sampling',
+		'[12-02 09:44:45|INFO|a.py:1:b] x ',
+		'[12-02 09:44:45|INFO| stays inside? no',
+	];
+	for (const size of [1, 3, 7, text.length]) {
+		const lines: string[] = [];
+		const splitter = createLineSplitter(line => lines.push(line));
+		for (let i = 0; i < text.length; i += size) splitter.push(text.slice(i, i + size));
+		splitter.flush();
+		t.deepEqual(lines, expected, `chunks of ${size}`);
+	}
+	t.deepEqual(splitGluedLines('[12-02 09:44:44|INFO|x] only one'), ['[12-02 09:44:44|INFO|x] only one']);
 });
