@@ -14,7 +14,7 @@ import {
 	type LogViewAction,
 	type LogViewState,
 } from '../../source/ui/state/log-view.js';
-import {stripAnsi} from '../../source/ui/text/sanitize.js';
+import {stripAnsi} from '../../source/format/sanitize.js';
 import {wrapStyled} from '../../source/ui/text/styled.js';
 import {HOSTILE} from './helpers/hostile.js';
 
@@ -179,4 +179,13 @@ test('overlap finds lines read from disk that also arrived live', t => {
 	t.is(overlap(['a', 'b'], ['c']), 0);
 	t.is(overlap([], ['a']), 0);
 	t.is(overlap(['a', 'a'], ['a', 'a', 'a']), 2);
+});
+
+test('the title says whether the run goes on, and shows wrap and timestamps when on', t => {
+	const source = makeSource(linesFor(5));
+	const state = {...INITIAL_LOG_VIEW, timestamps: true};
+	const window = logWindow(source, allLines(source), state, 40, 10);
+	t.is(describeLogView(state, window), 'following · times');
+	t.is(describeLogView(state, window, false), 'ended · at the end · times', 'a finished run is never "following"');
+	t.is(describeLogView({...state, timestamps: false, wrap: true}, window, false), 'ended · at the end · wrap');
 });

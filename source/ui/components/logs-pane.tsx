@@ -21,7 +21,7 @@ type Props = {
 };
 
 export const LogsPane = memo(function LogsPane({runId, active, view, state, window, focused, editingFilter, width, height}: Props) {
-	let status = runId ? `${runId} · ${describeLogView(state, window)}` : 'no run selected';
+	let status = runId ? `${runId} · ${describeLogView(state, window, active)}` : 'no run selected';
 	if (editingFilter) status = `${runId ?? ''} · /${state.filter}▏`;
 	if (view?.origin === 'saved') status += ' · saved log';
 	return (

@@ -2,7 +2,7 @@
 // wrapped, matches highlighted, timestamps), and how follow / pause / filter / match moves change.
 // Lines are addressed by sequence number (RingBuffer), so a paused view stays on the same text
 // while new lines arrive and old ones fall off.
-import {sanitizeForTerminal} from '../text/sanitize.js';
+import {sanitizeForTerminal} from '../../format/sanitize.js';
 import {fitStyled, highlightMatches, matchesNeedle, plainText, wrapStyled} from '../text/styled.js';
 
 export type LogLine = {
@@ -217,10 +217,16 @@ function moveMatch(state: LogViewState, direction: 1 | -1, index: LineIndex, win
 	return {...state, follow: false, match: index.seqAt(next), top};
 }
 
-/** The pane title's state words: following or paused, with the filter's match count. */
-export function describeLogView(state: LogViewState, window: LogWindow): string {
-	const parts = [state.follow ? 'following' : window.atEnd ? 'paused at the end (G follows)' : 'paused (G follows)'];
-	if (state.wrap) parts.push('wrap');
+/**
+ * The pane title's state words: following or paused (for a run that goes on; "ended" once it has),
+ * the filter's match count, and wrap and timestamps ("times") when on.
+ */
+export function describeLogView(state: LogViewState, window: LogWindow, live = true): string {
+	const where = state.follow ? (live ? 'following' : 'at the end') : window.atEnd ? `paused at the end${live ? ' (G follows)' : ''}` : `paused (G ${live ? 'follows' : 'goes to the end'})`;
+	const parts = [live ? where : `ended · ${where}`];
+	// The filter first: when the title is cut, the toggles (shown in the bar too) go first.
 	if (state.filter !== '') parts.push(`filter "${state.filter}": ${window.total} line${window.total === 1 ? '' : 's'}`);
+	if (state.wrap) parts.push('wrap');
+	if (state.timestamps) parts.push('times');
 	return parts.join(' · ');
 }
