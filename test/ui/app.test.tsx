@@ -253,6 +253,10 @@ test.serial('the log pane pauses when scrolled up, says so, and G follows again'
 	await app.waitFor(frame => frame.includes('filter "07": 11') && frame.includes('step line 007') && !frame.includes('step line 008'));
 	await app.press('N');
 	await app.waitFor(frame => frame.includes('paused'), 'N jumps to a match and pauses');
+	await app.press('z');
+	await app.waitFor(frame => frame.includes('3 Logs') && !frame.includes('1 Prompts') && !frame.includes('2 Runs'), 'z zooms the log to the whole body');
+	await app.press('z');
+	await app.waitFor(frame => frame.includes('3 Logs') && frame.includes('1 Prompts'), 'z again brings the panes back');
 	t.pass();
 });
 

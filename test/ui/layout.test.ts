@@ -65,3 +65,13 @@ test('sizes are whole numbers for odd sizes, and inner sizes leave room for bord
 		}
 	}
 });
+
+test('zoomed, the log takes the whole body and the lists are not drawn', t => {
+	for (const columns of [80, 160]) {
+		const layout = computeLayout(columns, 40, 'logs', true) as PaneLayout;
+		t.true(layout.zoomed);
+		t.deepEqual(layout.logs, layout.body);
+		t.is(layout.prompts.height + layout.runs.height, 0);
+	}
+	t.false((computeLayout(160, 40, 'logs') as PaneLayout).zoomed);
+});

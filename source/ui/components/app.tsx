@@ -24,7 +24,7 @@ export function App({runtime}: {runtime: UiRuntime}) {
 	const live = useSyncExternalStore(runtime.live.subscribe, runtime.live.getSnapshot);
 	const queue = useSyncExternalStore(runtime.queue.subscribe, runtime.queue.getSnapshot);
 	const [state, dispatch] = useReducer(reduceApp, INITIAL_APP_STATE);
-	const layout = computeLayout(size.columns, size.rows, state.pane);
+	const layout = computeLayout(size.columns, size.rows, state.pane, state.logZoom && state.focus === 'logs');
 	const model = useScreenModel(live, queue, state);
 	const logSize = layout.kind === 'too-small' ? {width: 0, height: 0} : innerSize(layout.logs);
 	const show = useCallback((run: ShownRun) => runtime.tails.show(run), [runtime]);

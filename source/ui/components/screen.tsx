@@ -139,6 +139,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 			height={layout.logs.height}
 		/>
 	);
+	if (layout.zoomed) return logs;
 	if (layout.kind === 'wide') {
 		return (
 			<Box flexDirection="row">

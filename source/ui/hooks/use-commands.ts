@@ -173,6 +173,9 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 			case 'log.timestamps':
 				logView.apply({type: 'toggle-timestamps'});
 				return;
+			case 'log.zoom':
+				dispatch({type: 'toggle-zoom'});
+				return;
 
 			case 'filter.apply':
 				dispatch({type: 'edit-filter', pane: null});

@@ -99,6 +99,7 @@ export const KEY_BINDINGS = [
 
 	{id: 'log.wrap', keys: ['w'], label: 'wrap', context: 'logs', description: 'Wrap long lines, or cut them', bar: true},
 	{id: 'log.timestamps', keys: ['t'], label: 'time', context: 'logs', description: 'Show when each line arrived', bar: true},
+	{id: 'log.zoom', keys: ['z'], label: 'zoom', context: 'logs', description: 'The log on the whole screen, and back (Esc too)', bar: true},
 
 	...QUEUE_BINDINGS,
 

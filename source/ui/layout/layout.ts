@@ -11,6 +11,8 @@ export type Size = {width: number; height: number};
 
 export type PaneLayout = {
 	kind: 'wide' | 'stacked';
+	/** The log alone fills the body (z); the lists are not drawn. */
+	zoomed: boolean;
 	columns: number;
 	/** Rows the app may draw: terminal rows - 1. */
 	rootHeight: number;
@@ -33,7 +35,7 @@ export const WIDE_COLUMNS = 110;
 /** A bordered pane with one row of content. */
 const MIN_PANE = 3;
 
-export function computeLayout(columns: number, rows: number, focus: Pane = 'prompts'): Layout {
+export function computeLayout(columns: number, rows: number, focus: Pane = 'prompts', zoomLogs = false): Layout {
 	const width = Math.floor(columns);
 	const height = Math.floor(rows);
 	if (!(width >= MIN_COLUMNS && height >= MIN_ROWS)) {
@@ -45,7 +47,11 @@ export function computeLayout(columns: number, rows: number, focus: Pane = 'prom
 	const details = height < 22 ? 2 : 3;
 	const bodyHeight = rootHeight - header - bar - details;
 	const body = {width, height: bodyHeight};
-	const base = {columns: width, rootHeight, header, body, details, bar};
+	const base = {columns: width, rootHeight, header, body, details, bar, zoomed: false};
+	if (zoomLogs) {
+		const hidden = {width, height: 0};
+		return {kind: width >= WIDE_COLUMNS ? 'wide' : 'stacked', ...base, zoomed: true, prompts: hidden, runs: hidden, logs: body};
+	}
 
 	if (width >= WIDE_COLUMNS) {
 		const left = clamp(Math.round(width * 0.4), 44, 80);

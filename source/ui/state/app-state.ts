@@ -38,6 +38,8 @@ export type AppState = {
 	folded: readonly string[];
 	/** The pane whose filter is being typed. */
 	editingFilter: Pane | null;
+	/** The log pane fills the screen while it has the focus (z toggles). */
+	logZoom: boolean;
 	flash: Flash | null;
 	flashSeq: number;
 };
@@ -48,6 +50,7 @@ export type AppAction =
 	| {type: 'back'}
 	| {type: 'move'; pane: SelectionList; ids: readonly string[]; move: ListMove}
 	| {type: 'toggle-fold'; sweepId: string}
+	| {type: 'toggle-zoom'}
 	| {type: 'scope'; scope: 'all' | 'prompt'}
 	| {type: 'edit-filter'; pane: Pane | null}
 	| {type: 'set-filter'; pane: ListPane; filter: string}
@@ -69,6 +72,7 @@ export const INITIAL_APP_STATE: AppState = {
 	filters: {prompts: '', runs: ''},
 	folded: [],
 	editingFilter: null,
+	logZoom: false,
 	flash: null,
 	flashSeq: 0,
 };
@@ -86,10 +90,13 @@ export function reduceApp(state: AppState, action: AppAction): AppState {
 			if ((state.focus === 'prompts' || state.focus === 'runs') && state.filters[state.focus] !== '') {
 				return {...state, filters: {...state.filters, [state.focus]: ''}};
 			}
+			if (state.focus === 'logs' && state.logZoom) return {...state, logZoom: false};
 			if (state.focus === 'logs' || state.focus === 'queue') return focusOn(state, 'runs');
 			if (state.focus === 'runs') return focusOn(state, 'prompts');
 			return state;
 		}
+		case 'toggle-zoom':
+			return {...state, logZoom: !state.logZoom};
 		case 'toggle-fold':
 			return {
 				...state,
