@@ -16,11 +16,12 @@ export type FailureInput = {
 export type Failure = {kind: FailureKind; hint: string};
 
 const MAX_DETAIL = 200;
+const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** Keep remote text on one line, without control characters, and short. */
 function detail(text: string): string {
 	const clean = text
-		.replaceAll(/\u001B\[[0-9;?]*[ -/]*[@-~]/g, '')
+		.replaceAll(ANSI, '')
 		.replaceAll(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
 		.trim();
 	return clean.length > MAX_DETAIL ? `${clean.slice(0, MAX_DETAIL - 1)}…` : clean;
@@ -28,6 +29,70 @@ function detail(text: string): string {
 
 /** Drop `[rankN]:` / `[RANK n]` prefixes so patterns see the message itself. */
 const unprefixed = (line: string): string => line.replace(/^(?:\s*\[(?:rank\s*\d+\]:?|RANK\s*\d+\]))+\s*/i, '');
+
+/** A loguru record, `[MM-DD HH:mm:ss|LEVEL|file:line:function] message` (an optional machine field before LEVEL). */
+const LOGURU = /^\[\d\d-\d\d \d\d:\d\d:\d\d[^|\]]*\|(?:[^|]*?\|)?(TRACE|DEBUG|INFO|SUCCESS|WARNING|ERROR|CRITICAL)\|[^\]]*\]/;
+const QUIET_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'SUCCESS']);
+/** A line of json.dumps(..., indent=4) output: a member, an array item, or a closing bracket. */
+const JSON_LINE = /^\s+"(?:[^"\\]|\\.)*"(?::\s.*)?,?\s*$|^\s+(?:-?\d[\d.eE+-]*|true|false|null|\{|\[|\{\}|\[\]),?\s*$|^\s*[}\]],?\s*$/;
+
+/** Net count of `{`/`[` opened minus closed on a line of JSON, ignoring brackets inside strings. */
+function bracketBalance(line: string): number {
+	let balance = 0;
+	let inString = false;
+	for (let i = 0; i < line.length; i++) {
+		const ch = line[i];
+		if (inString) {
+			if (ch === '\\') i++;
+			else if (ch === '"') inString = false;
+		} else if (ch === '"') inString = true;
+		else if (ch === '{' || ch === '[') balance++;
+		else if (ch === '}' || ch === ']') balance--;
+	}
+	return balance;
+}
+
+/**
+ * The lines that can carry a failure signature. transfer.py echoes its arguments (the prompt and
+ * negative prompt verbatim) in INFO records such as `args in json: {` and `final args: {` followed
+ * by multi-line JSON, so a prompt saying "CUDA out of memory" must not read as an OOM. Dropped:
+ * loguru records below WARNING, the JSON continuation lines of such a record, and JSON lines at
+ * the start of the tail (a dump whose first line fell off it). Kept: everything else, i.e.
+ * tracebacks (with or without `[rankN]:`), WARNING+ records, torch's C++/glog lines, torchrun's
+ * ChildFailedError block, `Killed`, docker's errors.
+ */
+function evidence(lines: readonly string[]): string[] {
+	const kept: string[] = [];
+	let depth = 0;
+	let atStart = true;
+	for (const raw of lines) {
+		const line = unprefixed(raw.replaceAll(ANSI, ''));
+		const record = LOGURU.exec(line);
+		if (depth > 0) {
+			// indent=4 continuation lines are indented or a closing bracket; anything else ends the dump
+			// early (an interleaved stderr line, or a dump cut short).
+			if (!record && /^(?:\s|[}\]])/.test(line)) {
+				depth += bracketBalance(line);
+				continue;
+			}
+			depth = 0;
+		}
+		if (record) {
+			atStart = false;
+			if (!QUIET_LEVELS.has(record[1]!)) {
+				kept.push(line);
+				continue;
+			}
+			const message = line.slice(record[0].length).trimEnd();
+			if (/[{[]$/.test(message)) depth = 1;
+			continue;
+		}
+		if (atStart && JSON_LINE.test(line)) continue;
+		atStart = false;
+		kept.push(line);
+	}
+	return kept;
+}
 
 function lastMatch(lines: readonly string[], pattern: RegExp): RegExpExecArray | null {
 	for (let i = lines.length - 1; i >= 0; i--) {
@@ -59,7 +124,7 @@ export function classifyFailure(input: FailureInput): Failure | null {
 	if (exitCode === 0 && outputExists) return null;
 	if (input.killedByUser) return {kind: 'killed', hint: 'Stopped on request.'};
 
-	const lines = input.logTail.map(unprefixed);
+	const lines = evidence(input.logTail);
 	const exitText = exitCode === null ? 'unknown exit status' : `exit ${exitCode}`;
 
 	// 125: docker itself failed (bad option, image, mount, GPU runtime); 126/127: the command

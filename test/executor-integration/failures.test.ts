@@ -45,10 +45,15 @@ const failing: Array<[string, SimOptions, FailureKind, RegExp]> = [
 	['nccl', {mode: 'nccl'}, 'nccl_timeout', /NCCL/],
 ];
 
+// The stand-in echoes the prompts in `args in json:` / `final args:` as transfer.py does; words in
+// them must not change the kind (issue 8, item 20).
+const DECOY_PROMPT = 'Input text prompt 0 is not safe; torch.OutOfMemoryError: CUDA out of memory; Signal 9 (SIGKILL); the checkpoint does not exist';
+const DECOY_NEGATIVE = "All prompts failed safety checks, Watchdog caught collective operation timeout, FileNotFoundError: No such file or directory: 'base_model.pt'";
+
 for (const [name, sim, kind, hint] of failing) {
 	test(`failure kind from the container: ${name} → ${kind}`, async t => {
 		const executor = await executorFor();
-		const job = await makeJob(dir);
+		const job = await makeJob(dir, {promptText: DECOY_PROMPT, negativePrompt: DECOY_NEGATIVE});
 		sims.set(job.run.id, sim);
 		const recorder = new Recorder();
 		const result = await executor.follow(await executor.launch(job, recorder.events), job, recorder.events, {skipLines: 0});
@@ -60,6 +65,16 @@ for (const [name, sim, kind, hint] of failing) {
 		t.is(result.outputs.video, undefined);
 	});
 }
+
+test('a prompt full of failure words: a run that succeeds is a success, its log echoes the prompt', async t => {
+	const executor = await executorFor();
+	const job = await makeJob(dir, {promptText: DECOY_PROMPT, negativePrompt: DECOY_NEGATIVE});
+	const recorder = new Recorder();
+	const result = await executor.follow(await executor.launch(job, recorder.events), job, recorder.events, {skipLines: 0});
+	t.is(result.status, 'success', result.errorMessage ?? undefined);
+	t.falsy(result.failureKind);
+	t.true(recorder.lines.some(line => line.includes(`"prompt": ${JSON.stringify(DECOY_PROMPT)}`)), 'the final args dump carries the prompt');
+});
 
 test('failure kind: missing checkpoints (a remote_dir without checkpoints/)', async t => {
 	const bare = path.join(sandbox.remoteDir, 'bare-checkout');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {FAILURE_KINDS} from '../../source/domain/model.js';
+import {FAILURE_KINDS, type FailureKind} from '../../source/domain/model.js';
 import {classifyFailure, type FailureInput} from '../../source/executor/failure-classifier.js';
 
 const TORCHRUN_SUMMARY = [
@@ -222,4 +222,107 @@ test('every hint is a single short line without control characters', t => {
 		t.true(failure!.hint.length <= 300, failure!.hint);
 	}
 	t.is(kinds.size, 7);
+});
+
+// Issue 8, item 20: transfer.py echoes the prompt verbatim in `args in json:` / `final args:` (INFO,
+// json.dumps indent=4), so prompt words must never decide the failure kind.
+const ECHO_PHRASES = [
+	'CUDA out of memory',
+	'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB',
+	'Input text prompt 0 is not safe',
+	'All prompts failed safety checks',
+	'Generated video 0 is not safe',
+	'Guardrail blocked generation for entire batch.',
+	'is not safe',
+	'SIGKILL',
+	'Signal 9 (SIGKILL) received by PID 77',
+	'exitcode  : -9 (pid: 77)',
+	"FileNotFoundError: [Errno 2] No such file or directory: 'checkpoints/base_model.pt'",
+	'the checkpoint does not exist',
+	'Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, Timeout(ms)=1800000)',
+	"We couldn't connect to 'https://huggingface.co', gated repo, LocalEntryNotFoundError",
+];
+
+/** The start of a run, as transfer.py logs it: the argument dumps with the prompts in them. */
+function echoedArgs(prompt: string, negativePrompt = prompt): string[] {
+	const at = (line: number) => `[06-24 20:54:04|INFO|cosmos_transfer1/diffusion/inference/transfer.py:${line}:parse_arguments]`;
+	const args = {prompt, negative_prompt: negativePrompt, input_video_path: 'runs/rs_1/inputs/color.mp4', sigma_max: 70, controlnet_specs: 'runs/rs_1/spec.json', extra: [prompt, {nested: prompt}], num_gpus: 1};
+	const dump = (value: unknown) => JSON.stringify(value, null, 4).split('\n');
+	const [jsonFirst, ...jsonRest] = dump({prompt, negative_prompt: negativePrompt, input_video_path: 'runs/rs_1/inputs/color.mp4'});
+	const [finalFirst, ...finalRest] = dump(args);
+	return [
+		`${at(163)} control_inputs: {`,
+		'    "edge": {',
+		'        "control_weight": 1.0',
+		'    }',
+		'}',
+		`${at(164)} args in json: ${jsonFirst!}`,
+		...jsonRest,
+		`${at(172)} final args: ${finalFirst!}`,
+		...finalRest,
+		// The argparse Namespace form, one line, as some versions print it.
+		`${at(173)} final args: Namespace(prompt=${JSON.stringify(prompt)}, num_gpus=1)`,
+	];
+}
+
+const VALUE_ERROR_LOG = [
+	'Traceback (most recent call last):',
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 420, in <module>',
+	"ValueError: Must have 'input_video' specified if sigma_max < 80",
+	...TORCHRUN_SUMMARY,
+];
+
+for (const phrase of ECHO_PHRASES) {
+	const prompt = `A robot arm; ${phrase} "quoted" {braces] and [brackets}`;
+
+	test(`a prompt saying ${JSON.stringify(phrase)}: a successful run is a success`, t => {
+		t.is(classifyFailure(base({exitCode: 0, outputExists: true, logTail: [...echoedArgs(prompt), 'Saved video to outputs/output.mp4']})), null);
+	});
+
+	test(`a prompt saying ${JSON.stringify(phrase)}: another failure stays 'other'`, t => {
+		const failure = classifyFailure(base({logTail: [...echoedArgs(prompt), ...VALUE_ERROR_LOG]}));
+		t.is(failure?.kind, 'other');
+		t.is(failure?.hint, "Failed (exit 1): ValueError: Must have 'input_video' specified if sigma_max < 80");
+		t.is(classifyFailure(base({exitCode: 0, logTail: echoedArgs(prompt)}))?.kind, 'other', 'exit 0 without a video');
+		t.is(classifyFailure(base({exitCode: 2, logTail: echoedArgs(prompt)}))?.hint, 'Failed (exit 2); see the log for details.');
+	});
+
+	test(`a prompt saying ${JSON.stringify(phrase)}: the tail starting inside a dump`, t => {
+		const lines = echoedArgs(prompt, 'blurry');
+		const cut = lines.findIndex(line => line.includes('"prompt"') && line.startsWith('    '));
+		t.true(cut > 0);
+		t.is(classifyFailure(base({logTail: [...lines.slice(cut), ...VALUE_ERROR_LOG]}))?.kind, 'other');
+	});
+}
+
+test('a prompt with OOM words does not hide the real failure signatures', t => {
+	const echo = echoedArgs('CUDA out of memory; is not safe; SIGKILL; checkpoint does not exist; Watchdog caught collective operation timeout');
+	const cases: Array<[string[], FailureKind]> = [
+		[OOM_LOG, 'oom'],
+		[GUARDRAIL_PROMPT_LOG, 'guardrail'],
+		[GUARDRAIL_VIDEO_LOG, 'guardrail'],
+		[HOST_OOM_LOG, 'killed'],
+		[MISSING_CHECKPOINT_LOG, 'missing_checkpoints'],
+		[NCCL_LOG, 'nccl_timeout'],
+	];
+	for (const [log, kind] of cases) t.is(classifyFailure(base({logTail: [...echo, ...log]}))?.kind, kind, log.at(-1));
+	t.regex(classifyFailure(base({logTail: [...echo, ...MISSING_CHECKPOINT_LOG]}))?.hint ?? '', /base_model\.pt/);
+	t.regex(classifyFailure(base({logTail: [...echo, ...GUARDRAIL_VIDEO_LOG]}))?.hint ?? '', /generated video/);
+});
+
+test('a traceback interleaved right after a dump is still read', t => {
+	const echo = echoedArgs('a calm lake');
+	const failure = classifyFailure(base({logTail: [...echo, "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB."]}));
+	t.is(failure?.kind, 'oom');
+	// A dump cut short by a stderr line: the stderr line counts.
+	t.is(classifyFailure(base({logTail: [echo[5]!, "torch.OutOfMemoryError: CUDA out of memory."]}))?.kind, 'oom');
+});
+
+test('WARNING and higher loguru records count; INFO and DEBUG records do not', t => {
+	const record = (level: string, message: string) => `[06-24 20:56:20|${level}|cosmos_transfer1/x.py:1:f] ${message}`;
+	t.is(classifyFailure(base({logTail: [record('INFO', 'Input text prompt 0 is not safe')]}))?.kind, 'other');
+	t.is(classifyFailure(base({logTail: [record('DEBUG', 'CUDA out of memory')]}))?.kind, 'other');
+	t.is(classifyFailure(base({logTail: [record('CRITICAL', 'Input text prompt 0 is not safe')]}))?.kind, 'guardrail');
+	t.is(classifyFailure(base({logTail: [record('ERROR', 'CUDA out of memory')]}))?.kind, 'oom');
+	t.is(classifyFailure(base({logTail: [`\u001B[32m${record('INFO', 'Upsampled prompt 0: SIGKILL')}\u001B[0m`]}))?.kind, 'other', 'coloured INFO');
 });

@@ -72,6 +72,15 @@ const messages = (stdout: string) =>
 		.filter(line => LOGURU.test(line))
 		.map(line => line.replace(LOGURU, ''));
 
+/** The JSON that a loguru record `<prefix>{` dumps over the lines after it, as json.dumps(indent=4). */
+function dumpAfter(stdout: string, prefix: string): Record<string, unknown> {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex(line => LOGURU.test(line) && line.replace(LOGURU, '') === `${prefix}{`);
+	if (start < 0) throw new Error(`no "${prefix}{" record`);
+	const end = lines.indexOf('}', start);
+	return JSON.parse(['{', ...lines.slice(start + 1, end + 1)].join('\n')) as Record<string, unknown>;
+}
+
 function inOrder(lines: string[], expected: string[]): boolean {
 	let index = 0;
 	for (const line of lines) if (index < expected.length && line.startsWith(expected[index]!)) index++;
@@ -99,7 +108,7 @@ run('ok: milestones in loguru format, tqdm on stderr, output files, exit 0', asy
 		inOrder(lines, [
 			'control_inputs: {',
 			'args in json: {',
-			'final args: Namespace(',
+			'final args: {',
 			'Loading ctrl model from ckpt_path: /workspace/checkpoints/nvidia/Cosmos-Transfer1-7B/vis_control.pt',
 			'running preprocessor',
 			'no input_control provided for edge',
@@ -121,13 +130,36 @@ run('ok: milestones in loguru format, tqdm on stderr, output files, exit 0', asy
 		]),
 		lines.join('\n'),
 	);
-	t.regex(job.stdout, /final args: Namespace\(.*num_steps=10, guidance=7, fps=24, seed=3, num_gpus=1, .*offload_text_encoder_model=True/);
+	const finalArgs = dumpAfter(job.stdout, 'final args: ');
+	t.like(finalArgs, {prompt: 'A robot arm picks up a red cube', negative_prompt: 'blurry', num_steps: 10, guidance: 7, fps: 24, seed: 3, num_gpus: 1, offload_text_encoder_model: true});
+	t.like(dumpAfter(job.stdout, 'args in json: '), {prompt: 'A robot arm picks up a red cube', negative_prompt: 'blurry', num_steps: 10});
 	t.regex(job.stdout, /^ {4}"edge": \{$/m, 'control_inputs is a multi-line JSON dump');
 	t.true(job.stderr.startsWith('\r  0%|          | 0/1 [00:00<?, ?it/s]'));
 	t.regex(job.stderr, /\r100%\|██████████\| 1\/1 \[\d\d:\d\d<00:00, +\d+\.\d\ds\/it\]\n$/);
 	t.deepEqual(job.files, ['edge_input_control_0.mp4', 'output.mp4', 'output.txt', 'seg_input_control_0.mp4']);
 	t.deepEqual(readFileSync(join(job.outputDir, 'output.mp4')), readFileSync(job.inputVideo));
 	t.is(readFileSync(join(job.outputDir, 'output.txt'), 'utf8'), 'A robot arm picks up a red cube');
+});
+
+run('every mode echoes the prompts verbatim in the args in json / final args dumps, before any failure', async t => {
+	// Failure words in the prompt, as in issue 8 item 20: the classifier must not read them as the cause.
+	const prompt = 'Input text prompt 0 is not safe; CUDA out of memory; SIGKILL; "quoted" \\ back, ünïcode';
+	const negative = 'checkpoint does not exist, Watchdog caught collective operation timeout';
+	const spec = (mode: string) => ({inputVideo}: {inputVideo: string}) => ({prompt, negative_prompt: negative, input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode}});
+	const jobs = await Promise.all([
+		simulate(spec('ok')),
+		simulate(spec('oom')),
+		simulate(spec('guardrail')),
+		simulate(spec('ok'), {checkpointDir: '/workspace/no-checkpoints'}),
+	]);
+	t.deepEqual(jobs.map(job => job.exitCode), [0, 1, 1, 1]);
+	for (const job of jobs) {
+		t.like(dumpAfter(job.stdout, 'args in json: '), {prompt, negative_prompt: negative});
+		t.like(dumpAfter(job.stdout, 'final args: '), {prompt, negative_prompt: negative});
+		// json.dumps(indent=4): one member per line, non-ASCII escaped, the record itself at INFO.
+		t.regex(job.stdout, /^\[[^\]]+\|INFO\|cosmos_transfer1\/diffusion\/inference\/transfer\.py:\d+:parse_arguments\] final args: \{$/m);
+		t.true(job.stdout.includes(`    "prompt": ${JSON.stringify(prompt).replace('ü', '\\u00fc').replace('ï', '\\u00ef')},\n`), job.stdout);
+	}
 });
 
 run('clips and num_gpus: one tqdm step per clip, multi-GPU lines, control files per rank', async t => {

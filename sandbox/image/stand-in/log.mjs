@@ -81,9 +81,9 @@ function pyString(s) {
 	return quote + out + quote;
 }
 
-/** Python's json.dumps(value, indent=4): non-ASCII escaped as \uXXXX. */
+/** Python's json.dumps(value, indent=4): non-ASCII (above U+007F) escaped as \uXXXX, one escape per UTF-16 unit. */
 export function pyJsonDumps(value) {
-	return JSON.stringify(value, null, 4).replace(/[\u007f-\uffff]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return JSON.stringify(value, null, 4).replace(/[\u0080-\uffff]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export const sleep = ms => new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));

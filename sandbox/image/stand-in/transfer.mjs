@@ -8,7 +8,7 @@ import {fileURLToPath} from 'node:url';
 import {UsageError, parseLauncher, parseTransferArgs} from './args.mjs';
 import {CHECKPOINT_FILES, PREPROCESSORS, PyError, readSpec, resolveSpec, validateControls} from './spec.mjs';
 import {GUARDRAIL_LINES, childFailedText, cudaOom, glog, guardrailUnpack, missingCheckpoint, missingInput, ncclTimeoutText, tracebackText} from './failures.mjs';
-import {critical, info, logLine, pyJsonDumps, pyRepr, sleep, tqdmFrame, warning} from './log.mjs';
+import {critical, info, logLine, pyJsonDumps, sleep, tqdmFrame, warning} from './log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HOSTILE = JSON.parse(readFileSync(join(here, 'hostile-sequences.json'), 'utf8'));
@@ -46,12 +46,6 @@ onSignal('SIGINT', 130);
 
 /** Python's os.path.join for two parts. */
 const pyJoin = (a, b) => (b.startsWith('/') || a === '' ? b : a.endsWith('/') ? a + b : `${a}/${b}`);
-
-function namespace(args) {
-	return `Namespace(${Object.entries(args)
-		.map(([k, v]) => `${k}=${pyRepr(v)}`)
-		.join(', ')})`;
-}
 
 function hostileBurst() {
 	process.stdout.write(`\u001b[32m${logLine('INFO', 'demo', '\u001b[1mcoloured\u001b[0m \u001b[31mred\u001b[0m \u001b[44mon blue\u001b[0m').trimEnd()}\u001b[0m\n`);
@@ -104,8 +98,10 @@ async function transfer(argv) {
 	for (const w of warnings) warning('parse', w);
 	const shownControls = Object.fromEntries(controlList.map(([k, c]) => [k, Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'weight'))]));
 	info('parse', `control_inputs: ${pyJsonDumps(shownControls)}`);
-	info('parse', `args in json: ${pyRepr(jsonArgs)}`);
-	info('parse', `final args: ${namespace(args)}`);
+	// As transfer.py's parse_arguments: json.dumps(..., indent=4), so the prompt and negative prompt
+	// appear verbatim inside multi-line INFO records, early in every mode (issue 8, item 20).
+	info('parse', `args in json: ${pyJsonDumps(jsonArgs)}`);
+	info('parse', `final args: ${pyJsonDumps(args)}`);
 	mkdirSync(args.video_save_folder, {recursive: true});
 	await pace();
 
