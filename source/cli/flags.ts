@@ -45,6 +45,13 @@ export const FLAGS = {
 	edge: {type: 'string'},
 	depth: {type: 'string'},
 	seg: {type: 'string'},
+	user: {type: 'string'},
+	port: {type: 'string'},
+	sshKey: {type: 'string'},
+	knownHosts: {type: 'string'},
+	remoteDir: {type: 'string'},
+	image: {type: 'string'},
+	dockerCommand: {type: 'string'},
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

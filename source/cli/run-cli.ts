@@ -42,6 +42,13 @@ const FLAG_HELP: Partial<Record<FlagName, string>> = {
 	edge: 'sweep values, as --vis',
 	depth: 'sweep values, as --vis',
 	seg: 'sweep values, as --vis',
+	user: 'init: SSH user on the GPU host',
+	port: 'init: SSH port (default 22)',
+	sshKey: 'init: SSH key file (empty: ssh-agent and ~/.ssh/id_*)',
+	knownHosts: 'init: known_hosts file (default ~/.ssh/known_hosts)',
+	remoteDir: 'init: the Cosmos-Transfer1 checkout on the host',
+	image: 'init: the Docker image',
+	dockerCommand: 'init: the container engine command, e.g. "sudo -n docker"',
 };
 
 const HELP = `

@@ -24,6 +24,8 @@ export type FakeScript = {
 	/** Launch waits for this after "uploading" (to cancel a run while it launches). */
 	holdLaunch?: Promise<void>;
 	failLaunch?: string;
+	/** Fail only this many launches (default: every one). */
+	failLaunchTimes?: number;
 };
 
 export class FakeExecutor implements Executor {
@@ -46,7 +48,10 @@ export class FakeExecutor implements Executor {
 	constructor(readonly host = 'fake') {}
 
 	async launch(job: Job, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
-		if (this.script.failLaunch) throw new Error(this.script.failLaunch);
+		if (this.script.failLaunch && (this.script.failLaunchTimes ?? Infinity) > 0) {
+			if (this.script.failLaunchTimes !== undefined) this.script.failLaunchTimes--;
+			throw new Error(this.script.failLaunch);
+		}
 		events.progress({stage: 'uploading', fraction: 0.01, message: 'uploading 1 file'});
 		if (this.script.holdLaunch && !options.signal?.aborted) {
 			const aborted = new Promise(resolve => options.signal?.addEventListener('abort', resolve, {once: true}));

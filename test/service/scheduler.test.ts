@@ -49,6 +49,11 @@ test('a failed run records its failure; a failed launch records start_failed', a
 	t.is(notStarted.status, 'failed');
 	t.is(notStarted.failure_kind, 'start_failed');
 	t.is(notStarted.error_message, 'could not start: connection refused');
+	t.is(notStarted.metrics['launch_attempts'], 3, 'tried three times before failing');
+	f.executor.script = {...f.executor.script, result: 'success', failLaunch: 'connection reset', failLaunchTimes: 1};
+	const second = await f.runToEnd((await queuedRun(f)).id);
+	t.is(second.status, 'success', 'a launch that failed once is queued again and runs');
+	t.is(second.metrics['launch_attempts'], 2);
 	await f.cleanup();
 });
 

@@ -4,6 +4,7 @@ import {logsCommand, statusCommand} from './host.js';
 import {listCommand, searchCommand, showCommand} from './list.js';
 import {promptCommand} from './prompt.js';
 import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
+import {doctorCommand, initCommand} from './setup.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
 import {sweepCommand} from './sweep.js';
 
@@ -24,4 +25,6 @@ export const COMMANDS: readonly Command[] = [
 	statusCommand,
 	deleteCommand,
 	verifyCommand,
+	doctorCommand,
+	initCommand,
 ];

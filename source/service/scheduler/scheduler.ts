@@ -4,6 +4,7 @@
 // follower died. Everyone else only writes requests into the store (submit, cancel, move, pause)
 // and reads what the dispatcher records.
 import {setTimeout as delay} from 'node:timers/promises';
+import {ConfigError, ConflictError, NotFoundError, ValidationError} from '../../domain/errors.js';
 import {type Run, isActive} from '../../domain/model.js';
 import type {ExecutionResult, Executor, Job} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
@@ -47,6 +48,13 @@ const RETRY_MS = 5000;
 /** Looks again this often without being told (a missed fs.watch event, a lapsed follower lease). */
 const SWEEP_MS = 1000;
 const LAUNCH_SETTLE_MS = 30_000;
+/** Launches tried before a run that could not start fails. */
+const LAUNCH_ATTEMPTS = 3;
+
+/** Bad input or settings fail at once; a host that did not answer may answer next time. */
+function mayRetry(error: unknown): boolean {
+	return !(error instanceof ValidationError || error instanceof ConfigError || error instanceof ConflictError || error instanceof NotFoundError);
+}
 
 export class Scheduler {
 	private readonly launches = new Map<string, {controller: AbortController; done: Promise<void>}>();
@@ -184,7 +192,8 @@ export class Scheduler {
 	}
 
 	private async dispatch(active: readonly Run[]): Promise<void> {
-		const queued = sortQueue(active.filter(run => run.status === 'queued' && run.cancel_requested_at === null));
+		const now = this.deps.now().getTime();
+		const queued = sortQueue(active.filter(run => run.status === 'queued' && run.cancel_requested_at === null && (this.retryAt.get(run.id) ?? 0) <= now));
 		if (queued.length === 0) return;
 		const taken = new Map<string, number[]>();
 		for (const run of active) {
@@ -244,13 +253,15 @@ export class Scheduler {
 		await files.ensure(run.id);
 		const writer = new LogWriter(files.logPath(run.id));
 		let executor: Executor | null = null;
+		let starting = false;
 		try {
-			if (!prompt) throw new Error(`its prompt ${run.prompt_id} was deleted`);
+			if (!prompt) throw new NotFoundError(`its prompt ${run.prompt_id} was deleted`);
 			await checkInputsUnchanged(prompt.inputs);
 			executor = await hosts.executor(run.placement!.host);
 			const handle = await executor.launch(this.job(run), runEvents(this.deps, run.id, writer), {
 				signal,
 				beforeStart: async () => {
+					starting = true;
 					await updateRun(store, run.id, () => ({stage: 'starting'}));
 				},
 			});
@@ -260,10 +271,28 @@ export class Scheduler {
 		} catch (error) {
 			const cancelled = signal.aborted || store.get('runs', run.id)?.cancel_requested_at != null;
 			if (cancelled) await executor?.remove(run.id).catch(() => undefined);
+			else if (!starting && mayRetry(error) && (await this.requeueAfterFailure(run, error))) return;
 			await this.end(run.id, cancelled ? endResult('cancelled', null, null) : endResult('failed', 'start_failed', `could not start: ${(error as Error).message}`)).catch(() => undefined);
 		} finally {
 			await writer.close();
 		}
+	}
+
+	/**
+	 * A launch that failed before its job was started (the host did not answer, SFTP failed) goes
+	 * back to the queue at its place and is tried again a few seconds later, up to LAUNCH_ATTEMPTS
+ * times in all.
+	 */
+	private async requeueAfterFailure(run: Run, error: unknown): Promise<boolean> {
+		const requeued = await updateRun(this.deps.store, run.id, current => {
+			const attempts = Number(current.metrics['launch_attempts'] ?? 1);
+			if (current.status !== 'launching' || attempts >= LAUNCH_ATTEMPTS) return null;
+			return {status: 'queued', stage: 'queued', placement: null, started_at: null, progress: null, metrics: {...current.metrics, launch_attempts: attempts + 1}};
+		}).catch(() => null);
+		if (!requeued) return false;
+		this.retryAt.set(run.id, this.deps.now().getTime() + Math.min(RETRY_MS, this.deps.leaseMs));
+		this.deps.events.emit('notice', {runId: run.id, message: `${run.id} could not start (${(error as Error).message}); queued again`});
+		return true;
 	}
 
 	/** Follows a running run to its end, holding its follower lease (another live follower: later). */
