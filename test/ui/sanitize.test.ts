@@ -1,6 +1,6 @@
 import test from 'ava';
 import stringWidth from 'string-width';
-import {sanitizeForTerminal, stripAnsi, truncateVisible, visibleWidth} from '../../source/ui/text/sanitize.js';
+import {sanitizeForTerminal, stripAnsi, truncateVisible, visibleWidth} from '../../source/format/sanitize.js';
 
 const ESC = '\u001B';
 const BEL = '\u0007';
@@ -165,4 +165,13 @@ test('truncateVisible with a width of zero or less, or narrower than the marker'
 	t.is(truncateVisible('abc', 0), '');
 	t.is(truncateVisible('abc', -1), '');
 	t.is(truncateVisible('abcdef', 2, '...'), 'ab', 'the marker does not fit, so none is used');
+});
+
+test('bidirectional controls are removed (they can make text read differently from what it is)', t => {
+	const bidi = ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'];
+	for (const char of bidi) t.is(sanitizeForTerminal(`a${char}b`), 'ab', `U+${char.codePointAt(0)!.toString(16).toUpperCase()}`);
+	t.is(sanitizeForTerminal(`${ESC}[31mfile\u202Etxt.exe${ESC}[0m`), `${ESC}[31mfiletxt.exe${ESC}[0m`, 'colours around it stay');
+	t.is(sanitizeForTerminal('שלום עולם'), 'שלום עולם', 'right-to-left letters themselves are kept');
+	t.is(truncateVisible('ab\u202Ecdef', 4), 'abc…');
+	t.is(stripAnsi('a\u202Eb'), 'a\u202Eb', 'stripAnsi removes escapes only');
 });

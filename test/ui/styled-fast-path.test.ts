@@ -1,6 +1,6 @@
 // The plain-ASCII shortcuts in fitStyled and wrapStyled give what the general path gives.
 import test from 'ava';
-import {truncateVisible} from '../../source/ui/text/sanitize.js';
+import {truncateVisible} from '../../source/format/sanitize.js';
 import {fitStyled, wrapStyled} from '../../source/ui/text/styled.js';
 
 function randomAscii(seed: number, length: number): string {

@@ -3,6 +3,7 @@ import {UsageError} from '../../domain/errors.js';
 import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/model.js';
 import {formatAxis} from '../../domain/sweep.js';
 import {elapsedSeconds, formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
+import {sanitizeForTerminal, stripAnsi} from '../../format/sanitize.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {limitFlag, statusFlag} from '../flags.js';
@@ -45,7 +46,7 @@ export const searchCommand: Command = {
 		const {out} = context;
 		out.table(
 			['ID', 'NAME', 'TEXT', 'CREATED'],
-			prompts.map(p => [p.id, truncate(p.name, 30), highlight(context, p.prompt_text, query!.trim()), formatDate(p.created_at)]),
+			prompts.map(p => [p.id, shown(p.name, 30), highlight(context, p.prompt_text, query!.trim()), formatDate(p.created_at)]),
 		);
 	},
 };
@@ -88,8 +89,8 @@ function printPrompts(context: Context, prompts: Prompt[]): void {
 		['ID', 'NAME', 'TEXT', 'INPUTS', 'CREATED'],
 		prompts.map(p => [
 			p.id,
-			truncate(p.name, 30),
-			truncate(p.prompt_text, 47),
+			shown(p.name, 30),
+			shown(p.prompt_text, 47),
 			INPUT_ROLES.filter(role => role !== 'video' && p.inputs[role]).join(',') || '-',
 			formatDate(p.created_at),
 		]),
@@ -108,7 +109,7 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 		runs.map(run => [
 			run.id,
 			context.out.status(run.status) + (run.stalled ? ' (stalled)' : ''),
-			truncate(nameOf(run.prompt_id), 30),
+			shown(nameOf(run.prompt_id), 30),
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),
 			formatDuration(elapsedSeconds(run.started_at, run.completed_at)),
@@ -122,7 +123,7 @@ function printPrompt({out}: Context, prompt: Prompt): void {
 	out.line(`folder    ${prompt.video_dir}`);
 	out.line(`inputs    ${INPUT_ROLES.filter(role => prompt.inputs[role]).join(', ')}`);
 	out.line(`text      ${prompt.prompt_text}`);
-	out.line(`negative  ${truncate(prompt.negative_prompt, 100)}`);
+	out.line(`negative  ${shown(prompt.negative_prompt, 100)}`);
 }
 
 function printRun(context: Context, run: Run, prompt: Prompt): void {
@@ -142,9 +143,22 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	if (run.sweep_id) out.line(`sweep     ${run.sweep_id}`);
 }
 
+/**
+ * Stored text as the terminal shows it, cut to a width. Escapes go before cutting, so a cut cannot
+ * leave half a sequence that swallows the visible text after it (Output sanitizes again anyway).
+ */
+function plain(text: string): string {
+	return stripAnsi(sanitizeForTerminal(text.replaceAll(/\s+/g, ' ')));
+}
+
+function shown(text: string, width: number): string {
+	return truncate(plain(text), width);
+}
+
 /** Up to ~80 characters around the first match, the match in bold yellow. */
 function highlight({out}: Context, text: string, query: string): string {
-	const flat = text.replaceAll(/\s+/g, ' ');
+	// Matched on the visible text: slicing raw text could split an escape sequence.
+	const flat = plain(text);
 	const at = flat.toLowerCase().indexOf(query.toLowerCase());
 	if (at < 0) return truncate(flat, 80);
 	const start = Math.max(0, at - 30);

@@ -2,7 +2,7 @@
 // bar, elapsed time and ETA, outcome. Pure text and colour names; components only lay them out.
 import {CONTROL_NAMES, type Run} from '../../domain/model.js';
 import {elapsedSeconds, formatDuration, STATUS_COLORS, type ColorName} from '../../format/format.js';
-import {stripAnsi, sanitizeForTerminal} from '../text/sanitize.js';
+import {stripAnsi, sanitizeForTerminal} from '../../format/sanitize.js';
 import {estimateRemaining, runDuration, type DurationSample} from './eta.js';
 
 export type Segment = {text: string; color?: ColorName; dim?: boolean; bold?: boolean};

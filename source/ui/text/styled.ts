@@ -2,7 +2,7 @@
 // left are SGR (`ESC [ params m`): wrapping to a width, and highlighting matches of a filter.
 // Colours survive both: a wrapped row re-opens the styles that were on where it starts.
 import stringWidth from 'string-width';
-import {truncateVisible} from './sanitize.js';
+import {truncateVisible} from '../../format/sanitize.js';
 
 const SGR = /\u001B\[[0-9;]*m/g;
 const RESET = '\u001B[0m';

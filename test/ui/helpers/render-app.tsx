@@ -3,7 +3,7 @@
 import {render} from 'ink-testing-library';
 import {App} from '../../../source/ui/components/app.js';
 import {createRuntime, startRuntime, type UiRuntime} from '../../../source/ui/data/runtime.js';
-import {stripAnsi} from '../../../source/ui/text/sanitize.js';
+import {stripAnsi} from '../../../source/format/sanitize.js';
 import type {ServiceFixture} from '../../helpers/service.js';
 import {waitFor} from './wait-for.js';
 
