@@ -101,8 +101,11 @@ export class WorkflowService {
 
 	// --- prompts ---
 
-	/** Creates a prompt, or returns the existing one with the same text and inputs. */
-	async createPrompt(input: NewPrompt): Promise<{prompt: Prompt; created: boolean}> {
+	/**
+	 * Creates a prompt, or returns the existing one with the same text and inputs; `kept` names
+	 * what was asked for differently (a name, a negative prompt) and stays as stored.
+	 */
+	async createPrompt(input: NewPrompt): Promise<{prompt: Prompt; created: boolean; kept: Array<'name' | 'negative prompt'>}> {
 		const text = cleanPromptText(input.text);
 		const negative = input.negative === undefined
 			? this.config.generation.negative_prompt
@@ -121,9 +124,14 @@ export class WorkflowService {
 		};
 		return this.store.write(tx => {
 			const existing = tx.get('prompts', prompt.id);
-			if (existing) return {prompt: existing, created: false};
-			tx.insert('prompts', prompt);
-			return {prompt, created: true};
+			if (!existing) {
+				tx.insert('prompts', prompt);
+				return {prompt, created: true, kept: []};
+			}
+			const kept: Array<'name' | 'negative prompt'> = [];
+			if (input.name !== undefined && existing.name !== name) kept.push('name');
+			if (input.negative !== undefined && existing.negative_prompt !== negative) kept.push('negative prompt');
+			return {prompt: existing, created: false, kept};
 		});
 	}
 

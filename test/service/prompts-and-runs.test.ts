@@ -25,6 +25,10 @@ test('the same text and inputs are stored once', async t => {
 	const again = await f.service.createPrompt({text: '  a red car ', videoDir: f.inputs, name: 'other'});
 	t.false(again.created);
 	t.is(again.prompt.id, first.prompt.id);
+	t.deepEqual(again.kept, ['name'], 'the other name was not taken, and the caller is told');
+	t.deepEqual((await f.service.createPrompt({text: 'a red car', videoDir: f.inputs, negative: 'blurry'})).kept, ['negative prompt']);
+	t.deepEqual((await f.service.createPrompt({text: 'a red car', videoDir: f.inputs, name: first.prompt.name})).kept, []);
+	t.is(f.service.getPrompt(first.prompt.id).name, first.prompt.name);
 	t.is(f.service.listPrompts().length, 1);
 	await f.cleanup();
 });

@@ -108,7 +108,7 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION'],
 		runs.map(run => [
 			run.id,
-			context.out.status(run.status) + (run.stalled ? ' (stalled)' : ''),
+			context.out.status(run.status) + (run.failure_kind ? ` (${run.failure_kind})` : '') + (run.stalled ? ' (stalled)' : ''),
 			shown(nameOf(run.prompt_id), 30),
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),

@@ -12,13 +12,16 @@ export const promptCommand: Command = {
 	async run(context, [sub, text, videoDir]) {
 		if (sub !== 'create') throw new UsageError(`unknown subcommand "prompt ${sub}" (use: prompt create <text> <video_dir>)`);
 		const service = await context.service();
-		const {prompt, created} = await service.createPrompt({
+		const {prompt, created, kept} = await service.createPrompt({
 			text: text!,
 			videoDir: videoDir!,
 			name: context.flags.name,
 			negative: context.flags.negative,
 		});
 		const {out} = context;
+		if (kept.length > 0) {
+			out.info(`note: this prompt exists already with another ${kept.join(' and ')}; the stored one was kept (the same text and videos make the same prompt)`);
+		}
 		if (context.flags.json) return out.json(prompt);
 		out.line(`${created ? 'created' : 'already exists:'} prompt ${out.paint('bold', prompt.id)} (${prompt.name})`);
 		out.line(`  inputs: ${INPUT_ROLES.filter(role => prompt.inputs[role]).join(', ')} from ${prompt.video_dir}`);
