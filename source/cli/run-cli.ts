@@ -146,7 +146,6 @@ const UI_COMMAND: Command = {
 		const {launchUi} = await import('../ui/launch.js');
 		return launchUi({
 			service,
-			hostLabel: context.config.config.remote.host || 'no GPU host configured',
 			defaults: service.runDefaults(),
 		});
 	},

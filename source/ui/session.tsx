@@ -15,8 +15,6 @@ import {INK_OPTIONS} from './terminal/render-options.js';
 
 export type SessionOptions = {
 	service: WorkflowService;
-	/** Unused: the header names every configured host itself (kept so existing callers compile). */
-	hostLabel?: string;
 	stdin?: NodeJS.ReadStream;
 	stdout?: NodeJS.WriteStream;
 	/** Opens the output video (default: xdg-open / open, detached). */

@@ -1,7 +1,7 @@
 // queue, cancel (kill) and worker: the scheduler's commands. Each asks the service and prints.
 import {UsageError} from '../../domain/errors.js';
 import {formatDuration, formatWeights, startsIn} from '../../format/format.js';
-import type {Move} from '../../service/scheduler/queue-order.js';
+import {MOVES, type Move} from '../../service/scheduler/queue-order.js';
 import type {QueueView} from '../../service/queue.js';
 import type {Command, Context} from '../command.js';
 import type {Flags} from '../flags.js';
@@ -41,7 +41,7 @@ export const queueCommand: Command = {
 };
 
 function movesIn(flags: Flags): Move[] {
-	return (['top', 'up', 'down', 'bottom'] as const).filter(move => flags[move]);
+	return MOVES.filter(move => flags[move]);
 }
 
 export const cancelCommand: Command = {

@@ -2,6 +2,7 @@
 // The scheduler in a background worker launches and follows them; these commands only watch.
 import type {Run} from '../../domain/model.js';
 import {formatDuration} from '../../format/format.js';
+import type {QueueView} from '../../service/queue.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {RUN_FLAGS, runChanges, submitOptions} from '../flags.js';
@@ -97,7 +98,8 @@ export async function followRuns(context: Context, service: WorkflowService, run
 		if (run.status === 'launching' && run.placement) out.info(`${prefix(run.id)}» placed on ${run.placement.host} GPU ${run.placement.gpus.join(',')}`);
 		else if (run.status === 'queued') out.info(`${prefix(run.id)}» queued again`);
 	});
-	for (const run of runs) out.info(`${prefix(run.id)}» ${queuedLine(service, run)}`);
+	const {queued} = service.queueView();
+	for (const run of runs) out.info(`${prefix(run.id)}» ${queuedLine(queued, run)}`);
 	const abort = new AbortController();
 	const onInterrupt = () => abort.abort();
 	process.once('SIGINT', onInterrupt);
@@ -118,8 +120,7 @@ export async function followRuns(context: Context, service: WorkflowService, run
 }
 
 /** "queued (2 of 5: waiting for 1 GPU(s): gpu-1: 0 of 2 free)" for a queued run, else its status. */
-function queuedLine(service: WorkflowService, run: Run): string {
-	const {queued} = service.queueView();
+function queuedLine(queued: QueueView['queued'], run: Run): string {
 	const entry = queued.find(item => item.run.id === run.id);
 	return entry ? `queued (${entry.position} of ${queued.length}: ${entry.reason})` : run.status;
 }
