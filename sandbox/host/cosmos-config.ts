@@ -1,5 +1,7 @@
 // The cosmos-tui configuration (TOML) that points at sandbox GPU hosts.
+import {resolve} from 'node:path';
 import {stringify} from 'smol-toml';
+import {loadConfig} from '../../source/config/load-config.js';
 import type {SandboxHost} from './sandbox-host.js';
 
 export type SandboxConfigExtra = {stall_seconds?: number; lease_seconds?: number};
@@ -38,4 +40,18 @@ function common(extra: SandboxConfigExtra) {
 		monitor: {stall_seconds: extra.stall_seconds ?? 900, kill_grace_seconds: 5},
 		scheduler: {lease_seconds: extra.lease_seconds ?? 10, busy_memory_mib: 2048},
 	};
+}
+
+/**
+ * The data folder the user already has (COSMOS_DATA_DIR, else their config's, else ./data), as an
+ * absolute path: `npm run sandbox` writes it into the sandbox's config so prompts and runs stay in view.
+ */
+export function sandboxDataDir(env: NodeJS.ProcessEnv, cwd: string): string {
+	if (env['COSMOS_DATA_DIR']) return resolve(cwd, env['COSMOS_DATA_DIR']);
+	try {
+		return resolve(cwd, loadConfig({env, cwd}).config.paths.data_dir);
+	} catch {
+		// A broken user config is theirs to fix; the sandbox still starts, on the default folder.
+		return resolve(cwd, 'data');
+	}
 }

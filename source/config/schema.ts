@@ -6,7 +6,11 @@ import {
 	type ControlWeights,
 	type Parameters,
 } from '../domain/model.js';
-import {PARAMETER_RULES, numberRule, type Rule, type RuleResult} from '../domain/parameter-rules.js';
+import {PARAMETER_RULES, numberRule, oneOfRule, type Rule, type RuleResult} from '../domain/parameter-rules.js';
+
+/** How the UI tells that a run ended: OSC 9 or OSC 777 desktop notifications, the bell, or nothing; auto picks by terminal. */
+export const NOTIFY_MODES = ['auto', 'osc9', 'osc777', 'bell', 'off'] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
 export type Config = {
 	remote: {
@@ -34,6 +38,7 @@ export type Config = {
 	generation: {negative_prompt: string} & ControlWeights & Omit<Parameters, 'num_gpus'>;
 	monitor: {stall_seconds: number; kill_grace_seconds: number};
 	scheduler: {busy_memory_mib: number; lease_seconds: number};
+	ui: {notify: NotifyMode; mouse: boolean};
 	/** [hosts.NAME] sections as written (validated, partial); configuredHosts() fills in the rest. */
 	hosts: Record<string, HostSection>;
 };
@@ -101,6 +106,14 @@ const gpuList = (doc: string): KeySpec<number[]> => ({
 
 const weight = (doc: string) => number(doc, 0, 1);
 
+const choice = <T extends string>(values: readonly T[], doc: string): KeySpec<T> => ruled(oneOfRule(values), doc, identity);
+
+const flag = (doc: string): KeySpec<boolean> => ({
+	parse: v => (typeof v === 'boolean' ? ok(v) : fail('true or false')),
+	fromEnv: t => (/^(true|1|yes|on)$/i.test(t.trim()) ? true : /^(false|0|no|off)$/i.test(t.trim()) ? false : t),
+	doc,
+});
+
 export const SCHEMA: Schema = {
 	remote: {
 		host: text('GPU host name, address or ~/.ssh/config alias; "local" runs Docker on this machine (empty: no GPU host)'),
@@ -152,6 +165,10 @@ export const SCHEMA: Schema = {
 		),
 		lease_seconds: number("how long a worker's or follower's lease lasts without a heartbeat", 2, 600, true),
 	},
+	ui: {
+		notify: choice(NOTIFY_MODES, 'when a run ends: auto (by terminal), osc9, osc777 (desktop notifications), bell, off'),
+		mouse: flag('wheel scrolls the pane under the pointer, a click focuses and selects (false: the terminal keeps the mouse)'),
+	},
 };
 
 /** Home section of each key a [hosts.NAME] section may set; a host key is checked by its home section's KeySpec. */
@@ -199,5 +216,6 @@ export const DEFAULT_CONFIG: Config = {
 	},
 	monitor: {stall_seconds: 900, kill_grace_seconds: 10},
 	scheduler: {busy_memory_mib: 2048, lease_seconds: 10},
+	ui: {notify: 'auto', mouse: true},
 	hosts: {},
 };

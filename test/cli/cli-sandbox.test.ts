@@ -74,6 +74,18 @@ test.serial('run streams the log to the end; the spec on the host carries the we
 	t.is((await remoteSpec(child!.id))['vis']?.control_weight, 0.3);
 });
 
+test.serial('a [cosmos-sim ...] marker in the prompt picks that run\'s failure, over cosmos-sim.json', async t => {
+	await simulate({mode: 'ok'});
+	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');
+	t.is(failed.code, 1, failed.stderr);
+	const [oom] = JSON.parse(failed.stdout) as RunJson[];
+	t.is(oom!.status, 'failed');
+	t.is(oom!.failure_kind, 'oom');
+	const fine = await run('run', 'A harbour without a marker', inputs, '--json');
+	t.is(fine.code, 0, fine.stderr);
+	t.is((JSON.parse(fine.stdout) as RunJson[])[0]!.status, 'success');
+});
+
 test.serial('a worker killed with -9 mid-run: logs --follow brings a new one, which reattaches with no gap and no repeat', async t => {
 	await simulate({mode: 'slow', seconds: 6, clips: 3});
 	// A foreground worker holds the dispatcher lease, so the submit below starts no other.

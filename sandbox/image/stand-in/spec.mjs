@@ -46,7 +46,7 @@ export function readSpec(path) {
 export function resolveSpec(spec, cli) {
 	const controls = {};
 	const jsonArgs = {};
-	let sim = hostDefaults();
+	let sim = null;
 	for (const [key, value] of Object.entries(spec)) {
 		if (key === 'cosmos_sim') {
 			sim = value && typeof value === 'object' ? value : {};
@@ -62,7 +62,27 @@ export function resolveSpec(spec, cli) {
 	for (const [name, [, fallback]] of Object.entries(TRANSFER_ARGS)) args[name] = fallback;
 	for (const [key, value] of Object.entries(jsonArgs)) if (!cli.given.has(key)) args[key] = value;
 	Object.assign(args, cli.values);
+	// The spec's own block wins; else a marker in the prompt over the host's cosmos-sim.json.
+	sim ??= {...hostDefaults(), ...promptMarker(args.prompt)};
 	return {controls, jsonArgs, args, sim: simOptions(sim)};
+}
+
+/**
+ * A marker in the prompt text picks the behaviour of one run from wherever the prompt was written
+ * (the UI's new-prompt form, `cosmos-tui run`): `[cosmos-sim oom]` or
+ * `[cosmos-sim mode=slow seconds=8 clips=3]`. Only this stand-in reads it; the real model would
+ * take it as words.
+ */
+export function promptMarker(prompt) {
+	const found = /\[cosmos-sim((?:\s+[\w-]+(?:=[\w.-]+)?)+)\s*\]/.exec(typeof prompt === 'string' ? prompt : '');
+	if (!found) return {};
+	const options = {};
+	for (const word of found[1].trim().split(/\s+/)) {
+		const [key, value] = word.split('=');
+		if (value === undefined) options.mode = key;
+		else options[key.replaceAll('-', '_')] = value === 'true' ? true : value === 'false' ? false : value;
+	}
+	return options;
 }
 
 /**
