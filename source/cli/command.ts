@@ -21,7 +21,26 @@ export type Command = {
 	minArgs: number;
 	maxArgs: number;
 	run: (context: Context, args: string[]) => Promise<number | void>;
+	/** What the shell completes its arguments to (completion.ts); absent: nothing. */
+	complete?: ArgsCompletion;
+	/** Left out of --help and of shell completion (__complete). */
+	hidden?: boolean;
 };
+
+/** Kinds of ids `__complete` reads from the store (and host names from the config). */
+export const ID_KINDS = ['prompt-id', 'run-id', 'prompt-or-run-id', 'any-id', 'host'] as const;
+export type IdKind = (typeof ID_KINDS)[number];
+
+/** One positional argument: fixed words, ids, a folder, a file, or free text (none). */
+export type ArgCompletion = readonly string[] | IdKind | 'dir' | 'file' | 'none';
+
+/**
+ * By position; past the end the last one repeats while maxArgs allows. With subcommands the first
+ * argument is one of their names, and each has its own positions after it.
+ */
+export type ArgsCompletion =
+	| {args: readonly ArgCompletion[]}
+	| {subcommands: Readonly<Record<string, readonly ArgCompletion[]>>};
 
 export class Context {
 	private loaded: LoadedConfig | null = null;
@@ -36,6 +55,8 @@ export class Context {
 		readonly interactive: boolean,
 		/** The full-screen UI, as opposed to a one-shot command. */
 		readonly longLived = false,
+		/** What the user types to run us again, for hints: cosmos-tui, npx cosmos-tui, … (invocation.ts). */
+		readonly invocation = 'cosmos-tui',
 	) {}
 
 	get config(): LoadedConfig {

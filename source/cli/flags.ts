@@ -41,6 +41,7 @@ export const FLAGS = {
 	once: {type: 'boolean'},
 	max: {type: 'string'},
 	dryRun: {type: 'boolean'},
+	fix: {type: 'boolean'},
 	vis: {type: 'string'},
 	edge: {type: 'string'},
 	depth: {type: 'string'},

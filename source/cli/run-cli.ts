@@ -1,9 +1,11 @@
 // Parses the command line, dispatches to a command, and turns errors into one line and an exit code.
 import meow from 'meow';
+import {configCandidates} from '../config/load-config.js';
 import {UsageError, UserError} from '../domain/errors.js';
 import {Context, type Command} from './command.js';
 import {COMMANDS} from './commands/index.js';
 import {FLAGS, GLOBAL_FLAGS, kebab, type FlagName, type Flags} from './flags.js';
+import {DEFAULT_INVOCATION} from './invocation.js';
 import {Output} from './output.js';
 
 const FLAG_HELP: Partial<Record<FlagName, string>> = {
@@ -22,7 +24,7 @@ const FLAG_HELP: Partial<Record<FlagName, string>> = {
 	status: 'only runs with this status',
 	prompt: 'only runs of this prompt',
 	limit: 'at most this many rows (default 50)',
-	yes: 'do not ask before deleting',
+	yes: 'do not ask first (delete, verify --fix)',
 	force: 'delete even while runs are active',
 	keepOutputs: 'keep the run folders on disk',
 	follow: 'keep streaming until the run ends',
@@ -38,6 +40,7 @@ const FLAG_HELP: Partial<Record<FlagName, string>> = {
 	once: 'exit when nothing is queued or running',
 	max: 'refuse a sweep of more runs than this (default 64)',
 	dryRun: 'print the grid, queue nothing',
+	fix: 'verify: remove folders no run owns and mark runs whose outputs are gone, after a list and a question',
 	vis: 'sweep values: 0.3 | 0.2,0.6 | 0.1:0.5:0.2 (both ends included)',
 	edge: 'sweep values, as --vis',
 	depth: 'sweep values, as --vis',
@@ -53,7 +56,7 @@ const FLAG_HELP: Partial<Record<FlagName, string>> = {
 
 const HELP = `
 Usage
-  $ cosmos-tui                      full-screen terminal UI (when run in a terminal)
+  $ cosmos-tui [UI flags]           full-screen terminal UI (when run in a terminal)
   $ cosmos-tui <command> [args] [flags]
 
 Commands
@@ -64,14 +67,19 @@ Global flags
   --config <file>     config file (env COSMOS_CONFIG; else ./cosmos.toml, ~/.config/cosmos-tui/config.toml)
   --help, --version
 
+UI flags
+  --accept-new-host-key  trust an unknown GPU host key and remember it (like ssh accept-new);
+                         commands that reach the host take it too (see their --help)
+
 Run "cosmos-tui <command> --help" for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
 
 /** One line per command: its usage, then its summary in a column wide enough for every usage. */
 function commandList(): string {
-	const usages = COMMANDS.map(c => `${c.name} ${c.args}`.trimEnd());
+	const shown = COMMANDS.filter(c => !c.hidden);
+	const usages = shown.map(c => `${c.name} ${c.args}`.trimEnd());
 	const width = Math.max(...usages.map(usage => usage.length)) + 2;
-	return COMMANDS.map((c, i) => `  ${usages[i]!.padEnd(width)}${c.summary}`).join('\n');
+	return shown.map((c, i) => `  ${usages[i]!.padEnd(width)}${c.summary}`).join('\n');
 }
 
 function commandHelp(command: Command): string {
@@ -79,10 +87,18 @@ function commandHelp(command: Command): string {
 	return `\nUsage\n  $ cosmos-tui ${command.name} ${command.args}\n\n  ${command.summary}\n\nFlags\n${flags.join('\n')}\n`;
 }
 
-export type CliIo = {env: NodeJS.ProcessEnv; cwd: string; interactive: boolean; tty: boolean};
+export type CliIo = {
+	env: NodeJS.ProcessEnv;
+	cwd: string;
+	interactive: boolean;
+	tty: boolean;
+	/** How the user started us, for hints that name a command (default cosmos-tui); see invocation.ts. */
+	invocation?: string;
+};
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
 	const out = Output.forProcess(io.env);
+	const invocation = io.invocation ?? DEFAULT_INVOCATION;
 	const cli = meow(HELP, {
 		importMeta: import.meta,
 		argv,
@@ -97,16 +113,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 	if (flags.version) return print(cli.pkg.version ?? '');
 	const [name, ...args] = cli.input;
 	const unknown = Object.keys(flags).find(flag => !Object.hasOwn(FLAGS, flag));
-	if (unknown !== undefined) return usage(out, `unknown flag ${kebab(unknown)} (run cosmos-tui ${name ? `${name} ` : ''}--help)`);
+	if (unknown !== undefined) return usage(out, `unknown flag ${kebab(unknown)} (run ${invocation} ${name ? `${name} ` : ''}--help)`);
 	if (!name && (flags.help || !io.tty)) return print(HELP, 0);
 	const command = name === undefined ? UI_COMMAND : COMMANDS.find(c => c.name === name);
-	if (!command) return usage(out, `unknown command "${name}" (run cosmos-tui --help)`);
+	if (!command) return usage(out, `unknown command "${name}" (run ${invocation} --help)`);
 	if (flags.help) return print(commandHelp(command));
-	const context = new Context(out, flags, io.env, io.cwd, io.interactive, command === UI_COMMAND);
+	const context = new Context(out, flags, io.env, io.cwd, io.interactive, command === UI_COMMAND, invocation);
 	try {
 		checkFlags(command, flags);
 		if (args.length < command.minArgs || args.length > command.maxArgs) {
-			throw new UsageError(`usage: cosmos-tui ${command.name} ${command.args}`);
+			throw new UsageError(`usage: ${invocation} ${command.name} ${command.args}`);
 		}
 		return (await command.run(context, args)) ?? 0;
 	} catch (error) {
@@ -134,7 +150,7 @@ function checkFlags(command: Command, flags: Flags): void {
 }
 
 /** No command in a terminal: the full-screen UI (loaded only then, to keep commands fast). */
-const UI_COMMAND: Command = {
+export const UI_COMMAND: Command = {
 	name: '',
 	args: '',
 	summary: 'full-screen UI',
@@ -147,6 +163,11 @@ const UI_COMMAND: Command = {
 		return launchUi({
 			service,
 			defaults: service.runDefaults(),
+			invocation: context.invocation,
+			notify: context.config.config.ui.notify,
+			mouse: context.config.config.ui.mouse,
+			configFiles: configCandidates({flag: context.flags.config, env: context.env, cwd: context.cwd}),
+			configSource: context.config.source,
 		});
 	},
 };

@@ -14,7 +14,9 @@ import {
 	type SectionName,
 } from './schema.js';
 
-export type LoadedConfig = {config: Config; source: string | null};
+/** Where a value came from, by "section.key" (absent: the default); [hosts.NAME] keys are all from the file. */
+export type ValueOrigin = {kind: 'file'; file: string} | {kind: 'environment'; variable: string};
+export type LoadedConfig = {config: Config; source: string | null; origins: Record<string, ValueOrigin>};
 
 export type ConfigLookup = {
 	/** --config flag */
@@ -38,11 +40,32 @@ export function findConfigFile(lookup: ConfigLookup): string | null {
 	return candidates.find(file => existsSync(file)) ?? null;
 }
 
+/** One place a config file is looked for, and why there. */
+export type ConfigCandidate = {file: string; from: '--config' | 'COSMOS_CONFIG' | 'working folder' | 'user config'};
+
+/**
+ * Where findConfigFile looks, in order, without touching the disk: --config, else COSMOS_CONFIG
+ * (either one is the only place then), else ./cosmos.toml and $XDG_CONFIG_HOME (or
+ * ~/.config)/cosmos-tui/config.toml. For "where is my config?" hints.
+ */
+export function configCandidates(lookup: ConfigLookup): ConfigCandidate[] {
+	const home = lookup.home ?? homedir();
+	if (lookup.flag) return [{file: path.resolve(lookup.cwd, expandHome(lookup.flag, lookup.home)), from: '--config'}];
+	const fromEnv = lookup.env['COSMOS_CONFIG'];
+	if (fromEnv) return [{file: path.resolve(lookup.cwd, expandHome(fromEnv, lookup.home)), from: 'COSMOS_CONFIG'}];
+	const xdg = lookup.env['XDG_CONFIG_HOME'] || path.join(home, '.config');
+	return [
+		{file: path.join(lookup.cwd, 'cosmos.toml'), from: 'working folder'},
+		{file: path.join(xdg, 'cosmos-tui', 'config.toml'), from: 'user config'},
+	];
+}
+
 export function loadConfig(lookup: ConfigLookup): LoadedConfig {
 	const source = findConfigFile(lookup);
 	const raw = source ? readToml(source) : {};
 	const config = structuredClone(DEFAULT_CONFIG);
 	const where = source ?? 'config';
+	const origins: Record<string, ValueOrigin> = {};
 	for (const [section, table] of Object.entries(raw)) {
 		if (section === 'hosts') {
 			config.hosts = readHosts(table, where);
@@ -53,9 +76,12 @@ export function loadConfig(lookup: ConfigLookup): LoadedConfig {
 			throw new ConfigError(`${where}: unknown section [${section}] (known: ${known})`);
 		}
 		if (!isTable(table)) throw new ConfigError(`${where}: [${section}] must be a table`);
-		for (const [key, value] of Object.entries(table)) setKey(config, section, key, value, where);
+		for (const [key, value] of Object.entries(table)) {
+			setKey(config, section, key, value, where);
+			origins[`${section}.${key}`] = {kind: 'file', file: where};
+		}
 	}
-	applyEnv(config, lookup.env);
+	applyEnv(config, lookup.env, origins);
 	try {
 		// Fails early on clashing host names (COSMOS_REMOTE_HOST may cause one, hence after applyEnv).
 		configuredHosts(config);
@@ -63,7 +89,7 @@ export function loadConfig(lookup: ConfigLookup): LoadedConfig {
 		if (error instanceof ConfigError) throw new ConfigError(`${where}: ${error.message}`);
 		throw error;
 	}
-	return {config, source};
+	return {config, source, origins};
 }
 
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -96,16 +122,21 @@ function readHosts(table: unknown, where: string): Record<string, HostSection> {
 	return hosts;
 }
 
-function applyEnv(config: Config, env: NodeJS.ProcessEnv): void {
+function applyEnv(config: Config, env: NodeJS.ProcessEnv, origins: Record<string, ValueOrigin>): void {
 	for (const section of Object.keys(SCHEMA) as SectionName[]) {
 		for (const [key, spec] of Object.entries(SCHEMA[section])) {
 			const name = `COSMOS_${section}_${key}`.toUpperCase();
 			const text = env[name];
-			if (text !== undefined) setKey(config, section, key, spec.fromEnv(text), `environment ${name}`);
+			if (text === undefined) continue;
+			setKey(config, section, key, spec.fromEnv(text), `environment ${name}`);
+			origins[`${section}.${key}`] = {kind: 'environment', variable: name};
 		}
 	}
 	const dataDir = env['COSMOS_DATA_DIR'];
-	if (dataDir) config.paths.data_dir = dataDir;
+	if (dataDir) {
+		config.paths.data_dir = dataDir;
+		origins['paths.data_dir'] = {kind: 'environment', variable: 'COSMOS_DATA_DIR'};
+	}
 }
 
 function setKey(config: Config, section: SectionName, key: string, value: unknown, where: string): void {

@@ -133,6 +133,8 @@ export type Run = {
 	failure_kind: FailureKind | null;
 	/** No output for longer than the watchdog allows; a flag, not a failure. */
 	stalled: boolean;
+	/** A success whose output video is gone from disk, marked by `verify --fix` (absent: not marked). */
+	outputs_missing?: boolean;
 	remote: RemoteHandle | null;
 	metrics: Record<string, number | string>;
 	created_at: string;

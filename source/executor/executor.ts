@@ -1,5 +1,6 @@
 // The Executor interface: everything the workflow service needs from a GPU host.
 // Real implementations talk to Docker over SSH or locally; tests may use the in-process fake.
+import type {UnknownHostKey} from './ssh-connect.js';
 import type {
 	FailureKind,
 	Prompt,
@@ -56,6 +57,8 @@ export type HostStatus = {
 	/** cosmos-tui containers on the host, by run id. */
 	containers: Array<{runId: string; name: string; state: string}>;
 	error?: string;
+	/** Not connected because the host's key is not in known_hosts yet. */
+	unknownHostKey?: UnknownHostKey;
 };
 
 export type FollowOptions = {

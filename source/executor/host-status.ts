@@ -3,6 +3,7 @@
 import {dockerPsArgs, dockerVersionArgs, parsePsOutput} from './docker-command.js';
 import type {GpuInfo, HostStatus} from './executor.js';
 import type {HostShell} from './host-shell.js';
+import {UnknownHostKeyError} from './ssh-connect.js';
 
 export const NVIDIA_SMI_ARGS = [
 	'nvidia-smi',
@@ -49,6 +50,7 @@ export async function gatherStatus(shell: HostShell, docker: string, host: strin
 	// exec only rejects when the command could not be run at all: no connection (or a refused one).
 	if (version.status === 'rejected' && smi.status === 'rejected' && ps.status === 'rejected') {
 		status.error = (version.reason as Error).message;
+		if (version.reason instanceof UnknownHostKeyError) status.unknownHostKey = version.reason.key;
 		return status;
 	}
 	status.connected = true;

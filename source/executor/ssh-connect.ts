@@ -40,7 +40,27 @@ const isAlgorithm = (name: string): name is ServerHostKeyAlgorithm => (DEFAULT_H
 /** Errors that say the host refused us for good; retrying cannot help. */
 export class HostRefusedError extends HostError {}
 
-type Verdict = {message: string} | {accept: Buffer} | null;
+/** A host key met for the first time: what the user checks before trusting it. */
+export type UnknownHostKey = {
+	/** The host as the user knows it: "alias (address)" or the address. */
+	host: string;
+	keyType: string;
+	/** SHA256:..., as ssh-keygen -l prints it. */
+	fingerprint: string;
+};
+
+/** The host's key is not in known_hosts (and accept-new was not asked). */
+export class UnknownHostKeyError extends HostRefusedError {
+	constructor(readonly key: UnknownHostKey) {
+		super(unknownHostKeyMessage(key));
+	}
+}
+
+export function unknownHostKeyMessage(key: UnknownHostKey): string {
+	return `the host key of ${key.host} is not known (${key.keyType} ${key.fingerprint}); check it and run again with --accept-new-host-key to trust and remember it`;
+}
+
+type Verdict = {message: string} | {unknown: UnknownHostKey} | {accept: Buffer} | null;
 
 function describe(endpoint: SshEndpoint): string {
 	return endpoint.alias === endpoint.hostName ? endpoint.hostName : `${endpoint.alias} (${endpoint.hostName})`;
@@ -56,7 +76,7 @@ function hostKeyCheck(settings: ConnectSettings, entries: KnownHostEntry[], endp
 			return true;
 		}
 		if (result.status === 'unknown') {
-			verdict.value = {message: `the host key of ${describe(endpoint)} is not known (${shown}); check it and run again with --accept-new-host-key to trust and remember it`};
+			verdict.value = {unknown: {host: describe(endpoint), keyType: keyTypeOf(blob), fingerprint: fingerprint(blob)}};
 		} else if (result.status === 'revoked') {
 			verdict.value = {message: `the host key of ${describe(endpoint)} is marked @revoked in known_hosts (${shown}); refusing to connect`};
 		} else {
@@ -98,6 +118,7 @@ async function connectEndpoint(settings: ConnectSettings, endpoint: SshEndpoint,
 		});
 	} catch (error) {
 		ssh.connection?.end();
+		if (verdict.value && 'unknown' in verdict.value) throw new UnknownHostKeyError(verdict.value.unknown);
 		if (verdict.value && 'message' in verdict.value) throw new HostRefusedError(verdict.value.message);
 		const err = error as Error & {level?: string; code?: string};
 		if (err.level === 'client-authentication') {

@@ -9,17 +9,21 @@ import {UsageError} from '../domain/errors.js';
 import {createHostShell, LOCAL_HOST, type ExecutorOptions} from '../executor/create-executor.js';
 import {type CheckResult, type Outcome, failed, pass, runHostChecks, tcpReachable} from '../executor/host-checks.js';
 import {expandHome, loadSshConfig, resolveSshTarget} from '../executor/ssh-config.js';
+import {UnknownHostKeyError} from '../executor/ssh-connect.js';
 
 export type DoctorOptions = {
 	lookup: ConfigLookup;
 	/** Only this configured host. */
 	host?: string;
 	executor: ExecutorOptions;
+	/** How the user runs us, for the fixes: cosmos-tui, npx cosmos-tui, … */
+	invocation?: string;
 };
 
 export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> {
 	const {lookup} = options;
-	const config = checkConfig(lookup);
+	const me = options.invocation ?? 'cosmos-tui';
+	const config = checkConfig(lookup, me);
 	if (!config.ok) return [config.result];
 	const hosts = configuredHosts(config.value);
 	const chosen = options.host === undefined ? hosts : hosts.filter(host => host.name === options.host);
@@ -28,22 +32,22 @@ export async function runDoctor(options: DoctorOptions): Promise<CheckResult[]> 
 	}
 	const results: CheckResult[] = [config.result];
 	if (hosts.length === 0) {
-		results.push({host: null, check: 'hosts', ok: false, detail: 'no GPU host configured', fix: 'set [remote] host (or add [hosts.NAME] sections), or run cosmos-tui init'});
+		results.push({host: null, check: 'hosts', ok: false, detail: 'no GPU host configured', fix: `set [remote] host (or add [hosts.NAME] sections), or run ${me} init`});
 	}
 	// One host after the other: their lines stay together, and one slow host is easy to spot.
 	for (const host of chosen) {
-		for (const outcome of await checkHost(host, options.executor)) results.push({host: host.name, ...outcome});
+		for (const outcome of await checkHost(host, options.executor, me)) results.push({host: host.name, ...outcome});
 	}
 	return results;
 }
 
 type ConfigCheck = {ok: true; value: ReturnType<typeof loadConfig>['config']; result: CheckResult} | {ok: false; result: CheckResult};
 
-function checkConfig(lookup: ConfigLookup): ConfigCheck {
+function checkConfig(lookup: ConfigLookup, me: string): ConfigCheck {
 	const result = (ok: boolean, detail: string, fix = ''): CheckResult => ({host: null, check: 'config', ok, detail, fix});
 	try {
 		const file = findConfigFile(lookup);
-		if (file === null) return {ok: false, result: result(false, 'no config file (./cosmos.toml or ~/.config/cosmos-tui/config.toml)', 'run cosmos-tui init, or pass --config FILE')};
+		if (file === null) return {ok: false, result: result(false, 'no config file (./cosmos.toml or ~/.config/cosmos-tui/config.toml)', `run ${me} init, or pass --config FILE`)};
 		const {config} = loadConfig(lookup);
 		return {ok: true, value: config, result: result(true, file)};
 	} catch (error) {
@@ -51,7 +55,7 @@ function checkConfig(lookup: ConfigLookup): ConfigCheck {
 	}
 }
 
-async function checkHost(host: HostDefinition, executor: ExecutorOptions): Promise<Outcome[]> {
+async function checkHost(host: HostDefinition, executor: ExecutorOptions, me: string): Promise<Outcome[]> {
 	const results: Outcome[] = [];
 	const remote = host.config.remote;
 	if (remote.host.trim() !== LOCAL_HOST) {
@@ -65,7 +69,7 @@ async function checkHost(host: HostDefinition, executor: ExecutorOptions): Promi
 		await shell.exec(['true']);
 	} catch (error) {
 		await shell?.close().catch(() => undefined);
-		return [...results, ...loginFailure((error as Error).message)];
+		return [...results, ...loginFailure(error as Error, me)];
 	}
 	try {
 		if (remote.host.trim() !== LOCAL_HOST) {
@@ -73,7 +77,7 @@ async function checkHost(host: HostDefinition, executor: ExecutorOptions): Promi
 		}
 		results.push(...await runHostChecks(shell, host.config));
 	} catch (error) {
-		results.push(failed('host', (error as Error).message, 'check the connection and run cosmos-tui doctor again'));
+		results.push(failed('host', (error as Error).message, `check the connection and run ${me} doctor again`));
 	} finally {
 		await shell.close().catch(() => undefined);
 	}
@@ -99,10 +103,11 @@ async function checkReachable(host: HostDefinition, env: NodeJS.ProcessEnv): Pro
 }
 
 /** The first connection failed: a refused host key, or the login itself. */
-function loginFailure(message: string): Outcome[] {
-	const unknown = /is not known \(([^)]*)\)/.exec(message);
-	if (unknown) {
-		return [failed('host key', `unknown key ${unknown[1]}`, 'check the fingerprint with the host\'s admin, then run cosmos-tui doctor --accept-new-host-key to trust and remember it')];
+function loginFailure(error: Error, me: string): Outcome[] {
+	const {message} = error;
+	if (error instanceof UnknownHostKeyError) {
+		const {keyType, fingerprint} = error.key;
+		return [failed('host key', `unknown key ${keyType} ${fingerprint}`, `check the fingerprint with the host's admin, then run ${me} doctor --accept-new-host-key to trust and remember it`)];
 	}
 	if (/host key/i.test(message)) return [failed('host key', message, 'fix known_hosts as the message says')];
 	const fix = 'check [remote] user and ssh_key (or ssh-agent); the key must be in the login user\'s authorized_keys';

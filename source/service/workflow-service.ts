@@ -1,6 +1,7 @@
 // The workflow service: the one place for business logic. It knows nothing of terminals;
 // the CLI and the UI call it and listen to its events.
 import path from 'node:path';
+import {configuredHosts} from '../config/hosts.js';
 import type {Config} from '../config/schema.js';
 import {ConflictError, NotFoundError, ValidationError} from '../domain/errors.js';
 import {
@@ -16,14 +17,16 @@ import {
 import {type SweepAxes, type SweepPoint, gridSize, sweepGrid} from '../domain/sweep.js';
 import {promptId, runId, smartName, sweepId} from '../domain/naming.js';
 import {checkParameters, checkWeights, cleanPromptText} from '../domain/validate.js';
+import {createHostShell} from '../executor/create-executor.js';
 import {contains, or, type Change, type Store} from '../store/index.js';
-import {Deletion, type VerifyReport} from './deletion.js';
+import {Deletion} from './deletion.js';
 import {TypedEmitter, type ServiceEvents} from './events.js';
 import {scanInputFolder} from './inputs.js';
 import {type HostReport, hostReport} from './host-report.js';
 import {QueueControl, type QueueView} from './queue.js';
 import {RunFiles} from './run-files.js';
 import {RunWatch} from './run-watch.js';
+import {applyFix, withMarks, type FixPlan, type FullVerifyReport} from './verify-fix.js';
 import {type HostBackend, HostPool} from './scheduler/host-pool.js';
 import {Leases, newHolder} from './scheduler/leases.js';
 import type {Move} from './scheduler/queue-order.js';
@@ -348,6 +351,12 @@ export class WorkflowService {
 		throw new NotFoundError(`no ${what} ${text}`);
 	}
 
+	/** Ids that start with a prefix, newest first: shell completion reads these (no host is asked). */
+	idsStartingWith(table: 'prompts' | 'runs' | 'sweeps', prefix: string, limit = 200): string[] {
+		const pattern = `${prefix.replaceAll(/[\\%_]/g, char => `\\${char}`)}%`;
+		return this.store.select(table).where('id', 'like', pattern).orderBy('created_at', 'desc').limit(limit).all().map(row => row.id);
+	}
+
 	// --- the queue (the scheduler owns every run; these only ask) ---
 
 	/** Stops a run in any active state (see QueueControl.cancel); starts a worker to carry it out. */
@@ -408,6 +417,23 @@ export class WorkflowService {
 	}
 
 	/**
+	 * Trusts the host's unknown key as --accept-new-host-key does: connects once with accept-new
+	 * (which appends the key to known_hosts) and closes. The host's executor, and the background
+	 * worker, read known_hosts again on their next connection. A changed or revoked key is still
+	 * refused. `env` gives HOME, USER and SSH_AUTH_SOCK, as for the CLI's executors.
+	 */
+	async trustHostKey(name: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+		const host = configuredHosts(this.config).find(candidate => candidate.name === name);
+		if (!host) throw new NotFoundError(`no GPU host named ${name} in the config`);
+		const shell = await createHostShell(host.config, {acceptNewHostKey: true, env});
+		try {
+			await shell.exec(['true']);
+		} finally {
+			await shell.close().catch(() => undefined);
+		}
+	}
+
+	/**
 	 * Streams a run's saved log and progress (written by the worker that follows it) until the run
 	 * ends, as 'log' and 'progress' events; `fromLine` log lines are already shown.
 	 */
@@ -418,11 +444,16 @@ export class WorkflowService {
 	}
 
 	/** Store and data folder consistency, and runs that no live process owns. */
-	async verify(): Promise<VerifyReport & {unownedRuns: Array<{runId: string; status: string}>}> {
+	async verify(): Promise<FullVerifyReport> {
 		const report = await this.deletion.verify();
 		const owned = this.queue.worker() !== null;
 		const unownedRuns = owned ? [] : this.queue.activeRuns().map(run => ({runId: run.id, status: run.status}));
-		return {...report, unownedRuns};
+		return withMarks(report, unownedRuns, this.store);
+	}
+
+	/** Removes the folders and marks the runs of a plan from fixPlan(verify()); all or nothing. */
+	verifyFix(plan: FixPlan): Promise<FixPlan> {
+		return applyFix(this.store, this.files, plan);
 	}
 
 	readLogTail(id: string, lines: number): Promise<string[]> {

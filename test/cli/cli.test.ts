@@ -53,10 +53,11 @@ test('usage errors exit 2 with one line', async t => {
 	const w = await workspace();
 	const cases: Array<[string[], RegExp]> = [
 		[['frobnicate'], /unknown command "frobnicate"/],
-		[['list', '--bogus'], /^cosmos-tui: unknown flag --bogus \(run cosmos-tui list --help\)$/m],
-		[['--bogus'], /^cosmos-tui: unknown flag --bogus \(run cosmos-tui --help\)$/m],
+		// Started as node --import tsx source/cli/main.ts: hints name that (test/cli/invocation.test.ts).
+		[['list', '--bogus'], /^cosmos-tui: unknown flag --bogus \(run npx tsx \S+main\.ts list --help\)$/m],
+		[['--bogus'], /^cosmos-tui: unknown flag --bogus \(run npx tsx \S+main\.ts --help\)$/m],
 		[['list', '--weights', 'vis=1'], /--weights does not apply to list/],
-		[['search'], /usage: cosmos-tui search <query>/],
+		[['search'], /usage: npx tsx \S+main\.ts search <query>/],
 		[['list', 'things'], /list what\? "things"/],
 		[['list', '--limit', 'ten'], /--limit must be a whole number/],
 		[['list', '--status', 'done'], /--status must be one of queued, launching, running, success, failed, cancelled/],

@@ -5,7 +5,6 @@
 // Cancel the first run after confirming: the rerun starts (its weights checked in the spec on
 // the host). Quit: the screen says what goes on. Needs root (the sandbox host); skipped otherwise.
 import {execFileSync} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -15,11 +14,11 @@ import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
 import {canRunSandbox, startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
 import {REPO_ROOT, SAMPLE_DIR} from '../helpers/temp.js';
 import {waitFor} from '../ui/helpers/wait-for.js';
+import {tmuxUi} from './tmux-ui.js';
 
 const serial = canRunSandbox() ? test.serial : test.serial.skip;
-/** A tmux server of our own: other tmux users on the machine are not touched. */
-const SOCKET = `cosmos-tui-e2e-${randomBytes(4).toString('hex')}`;
-const SESSION = 'ui';
+const ui = tmuxUi();
+const {screen, keys, type, see} = ui;
 /** How long the stand-in takes per run: long enough to watch it, and to kill one. */
 const RUN_SECONDS = 300;
 
@@ -36,7 +35,7 @@ test.before(async t => {
 });
 
 test.after.always(async () => {
-	tmux('kill-server');
+	ui.kill();
 	await stopWorker();
 	await sandbox?.stop();
 	if (dir) await rm(dir, {recursive: true, force: true});
@@ -73,23 +72,6 @@ async function stopWorker(): Promise<void> {
 	await waitFor(() => !alive(), {timeoutMs: 30_000}).catch(() => process.kill(pid, 'SIGKILL'));
 }
 
-function tmux(...args: string[]): string {
-	try {
-		return execFileSync('tmux', ['-L', SOCKET, ...args], {encoding: 'utf8'});
-	} catch {
-		return '';
-	}
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
-const keys = (...names: string[]) => tmux('send-keys', '-t', SESSION, ...names);
-const type = (text: string) => tmux('send-keys', '-t', SESSION, '-l', text);
-
-async function see(condition: (text: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-	await waitFor(() => condition(screen()), {timeoutMs, message: () => `${what}; the screen:\n${screen()}`});
-	return screen();
-}
-
 /** The selected run, as the details strip names it: "rs_0123456789ab running · ...". */
 function selectedRun(text: string): {id: string; status: string} | null {
 	const match = /^(rs_[0-9a-f]{12}) (queued|launching|running|success|failed|cancelled)\b/m.exec(text);
@@ -109,10 +91,7 @@ serial('create a prompt, run it, rerun it (queued behind it), cancel the first: 
 	const host = sandbox!;
 	config = writeConfig(host);
 	const hostName = host.host; // [remote] host names the host in the UI
-	const tsx = import.meta.resolve('tsx');
-	// CI=false: Ink draws only the last frame when it thinks it runs in CI.
-	const command = `cd ${REPO_ROOT} && CI=false node --import ${tsx} source/cli/main.ts --config ${config}; echo "EXITED $?"; sleep 600`;
-	tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '45', '-e', 'TERM=xterm-256color', command);
+	ui.start(config, {columns: 160, rows: 45});
 
 	await see(text => text.includes('1 Prompts') && text.includes(`${hostName} ●`), 'the UI connected to the sandbox host');
 	t.pass('connected');
@@ -121,6 +100,10 @@ serial('create a prompt, run it, rerun it (queued behind it), cancel the first: 
 	keys('c');
 	await see(text => text.includes('New prompt'), 'the new-prompt form');
 	type('a wet street at night with neon reflections');
+	keys('Tab');
+	type('wet_street_night');
+	keys('Tab');
+	type('blurry, daylight');
 	keys('Tab', 'C-u');
 	type(`${SAMPLE_DIR}/`);
 	keys('Enter');

@@ -35,6 +35,13 @@ export type FixtureOptions = {
 	backends?: (dir: string) => HostBackend[];
 };
 
+/** A fixture cleaned up when the test ends, passed or failed (a failed assertion leaves no worker running). */
+export async function fixtureFor(t: {teardown(fn: () => Promise<void>): void}, options: FixtureOptions | ((config: Config) => void) = {}): Promise<ServiceFixture> {
+	const fixture = await serviceFixture(options);
+	t.teardown(fixture.cleanup);
+	return fixture;
+}
+
 export async function serviceFixture(options: FixtureOptions | ((config: Config) => void) = {}): Promise<ServiceFixture> {
 	const {configure = () => {}, hosts = [{name: 'fake', gpus: 2}], backends} = typeof options === 'function' ? {configure: options} : options;
 	const {dir, cleanup} = await tempDir();

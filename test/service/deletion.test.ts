@@ -3,9 +3,9 @@ import {mkdir, rm} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import {ConflictError} from '../../source/domain/errors.js';
-import {serviceFixture} from '../helpers/service.js';
+import {fixtureFor, type ServiceFixture} from '../helpers/service.js';
 
-async function promptWithRuns(f: Awaited<ReturnType<typeof serviceFixture>>) {
+async function promptWithRuns(f: ServiceFixture) {
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const done = await f.runToEnd((await f.service.createRun(prompt.id)).id);
 	f.executor.script = {...f.executor.script, hold: new Promise(() => {})};
@@ -15,7 +15,7 @@ async function promptWithRuns(f: Awaited<ReturnType<typeof serviceFixture>>) {
 }
 
 test('the preview lists the runs, the active ones and the files that would go', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt, done, active} = await promptWithRuns(f);
 	const preview = await f.service.deletion.previewPrompt(prompt.id);
 	t.is(preview.prompt?.id, prompt.id);
@@ -26,11 +26,10 @@ test('the preview lists the runs, the active ones and the files that would go', 
 	t.true(folder!.files >= 2, 'log and output');
 	t.true(folder!.bytes > 0);
 	t.truthy(f.service.getRun(done.id), 'a preview deletes nothing');
-	await f.cleanup();
 });
 
 test('deleting is refused while a run is active, unless forced', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt, active} = await promptWithRuns(f);
 	await t.throwsAsync(f.service.deletion.deletePrompt(prompt.id), {
 		instanceOf: ConflictError,
@@ -52,11 +51,10 @@ test('deleting is refused while a run is active, unless forced', async t => {
 	t.deepEqual(f.executor.killed.map(handle => handle.job), [`cosmos-tui-${active.id}`]);
 	t.false(existsSync(f.service.files.dir(active.id)), 'its folder did not come back');
 	t.is(f.service.listPrompts().length, 0);
-	await f.cleanup();
 });
 
 test('output files go with a run unless kept', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {done} = await promptWithRuns(f);
 	f.executor.script = {...f.executor.script, hold: undefined};
 	const other = await f.runToEnd((await f.service.rerun(done.id)).id);
@@ -64,11 +62,10 @@ test('output files go with a run unless kept', async t => {
 	t.true(existsSync(f.service.files.dir(done.id)));
 	await f.service.deletion.deleteRun(other.id);
 	t.false(existsSync(f.service.files.dir(other.id)));
-	await f.cleanup();
 });
 
 test('verify reports missing outputs and inputs, and folders no run owns', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt, done} = await promptWithRuns(f);
 	t.deepEqual(await f.service.deletion.verify(), {missingOutputs: [], missingInputs: [], orphanFolders: []});
 	await rm(done.outputs.video!);
@@ -78,5 +75,4 @@ test('verify reports missing outputs and inputs, and folders no run owns', async
 	t.deepEqual(report.missingOutputs, [{runId: done.id, path: done.outputs.video!}]);
 	t.deepEqual(report.missingInputs, [{promptId: prompt.id, path: path.join(f.inputs, 'depth.mp4')}]);
 	t.deepEqual(report.orphanFolders, [path.join(f.dataDir, 'runs', 'rs_orphan00000')]);
-	await f.cleanup();
 });

@@ -3,10 +3,10 @@ import path from 'node:path';
 import test from 'ava';
 import {NotFoundError, ValidationError} from '../../source/domain/errors.js';
 import {DEFAULT_NEGATIVE_PROMPT} from '../../source/domain/model.js';
-import {serviceFixture} from '../helpers/service.js';
+import {fixtureFor} from '../helpers/service.js';
 
 test('a prompt picks up color.mp4 and the control videos present, with a short name and the default negative', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt, created} = await f.service.createPrompt({text: 'A rainy street at night with neon signs', videoDir: f.inputs});
 	t.true(created);
 	t.regex(prompt.id, /^ps_[0-9a-f]{12}$/);
@@ -16,11 +16,10 @@ test('a prompt picks up color.mp4 and the control videos present, with a short n
 	t.deepEqual(Object.keys(prompt.inputs).sort(), ['depth', 'seg', 'video']);
 	t.is(prompt.inputs.seg?.path, path.join(f.inputs, 'segmentation.mp4'));
 	t.regex(prompt.inputs.video.sha256, /^[0-9a-f]{64}$/);
-	await f.cleanup();
 });
 
 test('the same text and inputs are stored once', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const first = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const again = await f.service.createPrompt({text: '  a red car ', videoDir: f.inputs, name: 'other'});
 	t.false(again.created);
@@ -30,11 +29,10 @@ test('the same text and inputs are stored once', async t => {
 	t.deepEqual((await f.service.createPrompt({text: 'a red car', videoDir: f.inputs, name: first.prompt.name})).kept, []);
 	t.is(f.service.getPrompt(first.prompt.id).name, first.prompt.name);
 	t.is(f.service.listPrompts().length, 1);
-	await f.cleanup();
 });
 
 test('bad prompt input is refused with one clear line and nothing is stored', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const notMp4 = path.join(f.dir, 'not-mp4');
 	await mkdir(notMp4);
 	await writeFile(path.join(notMp4, 'color.mp4'), 'this is not a video');
@@ -58,11 +56,10 @@ test('bad prompt input is refused with one clear line and nothing is stored', as
 		t.false(error?.message.includes('\n'));
 	}
 	t.is(f.service.listPrompts().length, 0);
-	await f.cleanup();
 });
 
 test('a run takes the configured defaults, and changes are validated before anything is stored', async t => {
-	const f = await serviceFixture(config => {
+	const f = await fixtureFor(t, config => {
 		config.generation.num_steps = 20;
 		config.generation.vis = 0.4;
 	});
@@ -78,11 +75,10 @@ test('a run takes the configured defaults, and changes are validated before anyt
 	await t.throwsAsync(f.service.createRun(prompt.id, {parameters: {fps: 0}}), {instanceOf: ValidationError});
 	await t.throwsAsync(f.service.createRun('ps_000000000000'), {instanceOf: NotFoundError, message: 'no prompt ps_000000000000'});
 	t.is(f.service.listRuns().length, 1);
-	await f.cleanup();
 });
 
 test('rerun links to its parent and keeps its weights unless changed', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const parent = await f.service.createRun(prompt.id, {weights: {vis: 0.1, edge: 0.2}, parameters: {seed: 9}});
 	const child = await f.service.rerun(parent.id, {weights: {edge: 0.7}});
@@ -91,21 +87,19 @@ test('rerun links to its parent and keeps its weights unless changed', async t =
 	t.deepEqual(child.control_weights, {vis: 0.1, edge: 0.7, depth: 0.25, seg: 0.25});
 	t.is(child.parameters.seed, 9);
 	await t.throwsAsync(f.service.rerun('rs_missing'), {instanceOf: NotFoundError, message: 'no run rs_missing'});
-	await f.cleanup();
 });
 
 test('one-step create and run uses the most recently used folder when none is given', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	await t.throwsAsync(f.service.createPromptAndRun('a cat', undefined), {message: 'no video folder given and none used before'});
 	await f.service.createPromptAndRun('a cat', f.inputs);
 	const {prompt, run} = await f.service.createPromptAndRun('a dog', undefined);
 	t.is(prompt.video_dir, f.inputs);
 	t.is(run.prompt_id, prompt.id);
-	await f.cleanup();
 });
 
 test('listing, search, counts, lookups and id prefixes', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const a = (await f.service.createPrompt({text: 'A Neon City at night', videoDir: f.inputs})).prompt;
 	const b = (await f.service.createPrompt({text: 'a quiet forest', videoDir: f.inputs})).prompt;
 	const r1 = await f.service.createRun(a.id);
@@ -125,11 +119,10 @@ test('listing, search, counts, lookups and id prefixes', async t => {
 	t.is(f.service.listRunsWithPrompts({limit: 2})[1]?.prompt.id, b.id);
 	t.is(f.service.resolveId('runs', r2.id.slice(0, 9)), r2.id);
 	t.throws(() => f.service.resolveId('runs', 'rs_zzzz'), {instanceOf: NotFoundError});
-	await f.cleanup();
 });
 
 test('an input video changed after the prompt was made fails the run at launch, before anything starts', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
 	const run = await f.service.createRun(prompt.id);
 	await rm(path.join(f.inputs, 'depth.mp4'));
@@ -138,5 +131,4 @@ test('an input video changed after the prompt was made fails the run at launch, 
 	t.is(done.failure_kind, 'start_failed');
 	t.regex(done.error_message ?? '', /^could not start: input video is gone: .*depth\.mp4/);
 	t.is(f.executor.launched.length, 0);
-	await f.cleanup();
 });

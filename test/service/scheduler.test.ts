@@ -10,7 +10,7 @@ import {followLease} from '../../source/service/scheduler/leases.js';
 import {WorkflowService} from '../../source/service/workflow-service.js';
 import {openStore} from '../../source/store/index.js';
 import {gate} from '../helpers/fake-executor.js';
-import {type ServiceFixture, serviceFixture} from '../helpers/service.js';
+import {type ServiceFixture, fixtureFor} from '../helpers/service.js';
 
 async function queuedRun(f: ServiceFixture, gpus = 1, submit = {}): Promise<Run> {
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
@@ -18,7 +18,7 @@ async function queuedRun(f: ServiceFixture, gpus = 1, submit = {}): Promise<Run>
 }
 
 test('a run goes queued -> launching -> running -> success on its own GPU, with its log, progress and outputs', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const run = await queuedRun(f);
 	t.is(run.status, 'queued');
 	const seen: string[] = [];
@@ -35,11 +35,10 @@ test('a run goes queued -> launching -> running -> success on its own GPU, with 
 	t.is(await readFile(f.service.files.logPath(run.id), 'utf8'), `${f.executor.script.lines.join('\n')}\n`);
 	t.deepEqual((await f.service.files.readProgress(run.id)).map(p => p.stage), ['uploading', 'diffusion']);
 	t.is(done.metrics['exit_code'], 0);
-	await f.cleanup();
 });
 
 test('a failed run records its failure; a failed launch records start_failed', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	f.executor.script = {...f.executor.script, result: 'failed'};
 	const failed = await f.runToEnd((await queuedRun(f)).id);
 	t.is(failed.status, 'failed');
@@ -54,11 +53,10 @@ test('a failed run records its failure; a failed launch records start_failed', a
 	const second = await f.runToEnd((await queuedRun(f)).id);
 	t.is(second.status, 'success', 'a launch that failed once is queued again and runs');
 	t.is(second.metrics['launch_attempts'], 2);
-	await f.cleanup();
 });
 
 test('5 one-GPU runs on 2 GPUs: at most 2 at once, never two on a GPU, all succeed in priority then submission order', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const holds = new Map<string, ReturnType<typeof gate>>();
 	f.executor.script = {...f.executor.script, holdFor: job => holds.get(job.run.id)?.promise};
 	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
@@ -76,15 +74,16 @@ test('5 one-GPU runs on 2 GPUs: at most 2 at once, never two on a GPU, all succe
 	}
 	for (const hold of holds.values()) hold.open();
 	for (const run of runs) t.is((await f.waitForRun(run.id, r => r.status === 'success')).status, 'success');
-	t.deepEqual(launchedInOrder, expected);
+	// The first two start together on the two free GPUs: which one reaches the host first is a race.
+	t.deepEqual(new Set(launchedInOrder.slice(0, 2)), new Set(expected.slice(0, 2)));
+	t.deepEqual(launchedInOrder.slice(2), expected.slice(2));
 	t.true(f.executor.maxRunning <= 2, `${f.executor.maxRunning} ran at once`);
 	t.is(f.executor.maxRunning, 2);
 	t.deepEqual(f.executor.gpuConflicts, []);
-	await f.cleanup();
 });
 
 test('a 2-GPU run waits for both GPUs; more GPUs than the host has is refused at submit, with nothing written', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const hold = gate();
 	f.executor.script = {...f.executor.script, holdFor: job => (job.run.parameters.num_gpus === 1 ? hold.promise : undefined)};
 	const small = await queuedRun(f, 1);
@@ -101,11 +100,10 @@ test('a 2-GPU run waits for both GPUs; more GPUs than the host has is refused at
 	const error = await t.throwsAsync(queuedRun(f, 3), {instanceOf: ValidationError});
 	t.is(error?.message, 'a run asking for 3 GPU(s) cannot start: fake has 2');
 	t.is(f.service.listRuns().length, before);
-	await f.cleanup();
 });
 
 test('a GPU busy with other processes is skipped and the queue says why', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	f.executor.gpuList = f.executor.gpuList.map(gpu => (gpu.index === 0 ? {...gpu, memoryUsedMiB: 30_000} : gpu));
 	const hold = gate();
 	f.executor.script = {...f.executor.script, hold: hold.promise};
@@ -120,22 +118,20 @@ test('a GPU busy with other processes is skipped and the queue says why', async 
 	hold.open();
 	await f.waitForRun(second.id, run => run.status === 'success');
 	t.deepEqual(f.service.getRun(second.id).placement?.gpus, [1]);
-	await f.cleanup();
 });
 
 test('cancel while queued leaves the queue without touching a host', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const run = await queuedRun(f);
 	const cancelled = await f.service.cancelRun(run.id);
 	t.is(cancelled.status, 'cancelled');
 	t.is(cancelled.error_message, 'cancelled while queued');
 	t.is(await f.service.runWorker({once: true}), 'idle');
 	t.deepEqual(f.executor.launched, []);
-	await f.cleanup();
 });
 
 test('cancel while launching aborts the launch and removes any job on the host', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const launch = gate();
 	f.executor.script = {...f.executor.script, holdLaunch: launch.promise};
 	const run = await queuedRun(f);
@@ -147,11 +143,10 @@ test('cancel while launching aborts the launch and removes any job on the host',
 	t.deepEqual(f.executor.launched, [], 'the job was never started');
 	t.true(f.executor.removed.includes(run.id));
 	t.is(f.executor.jobs.size, 0);
-	await f.cleanup();
 });
 
 test('cancel while running stops exactly that job', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const hold = gate();
 	f.executor.script = {...f.executor.script, hold: hold.promise};
 	const run = await queuedRun(f);
@@ -166,7 +161,6 @@ test('cancel while running stops exactly that job', async t => {
 	t.is(f.service.getRun(other.id).status, 'running');
 	hold.open();
 	await f.waitForRun(other.id, r => r.status === 'success');
-	await f.cleanup();
 });
 
 /** Writes a run into the state a dead launcher left it in. */
@@ -181,27 +175,25 @@ async function orphan(f: ServiceFixture, stage: 'uploading' | 'starting', withJo
 }
 
 test('recovery: a run whose launcher died during the upload goes back to the queue and runs exactly once', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const run = await orphan(f, 'uploading', false);
 	const done = await f.runToEnd(run.id);
 	t.is(done.status, 'success');
 	t.is(f.executor.launched.filter(job => job.run.id === run.id).length, 1);
-	await f.cleanup();
 });
 
 test('recovery: a job that exists is followed; none after the start is a failure', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const started = await orphan(f, 'starting', true);
 	const lost = await orphan(f, 'starting', false);
 	t.is((await f.runToEnd(started.id)).status, 'success');
 	t.deepEqual(f.executor.launched, [], 'nothing was launched again');
 	const failed = await f.waitForRun(lost.id, run => run.status === 'failed');
 	t.is(failed.error_message, 'launcher stopped before the container started');
-	await f.cleanup();
 });
 
 test('a follower lease held by a dead process lapses, and an old follower.pid of a live process blocks nothing', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {store} = f;
 	const run = await orphan(f, 'starting', true);
 	await store.write(tx => {
@@ -215,11 +207,10 @@ test('a follower lease held by a dead process lapses, and an old follower.pid of
 	t.is(done.status, 'success');
 	await waitFor(f, () => (store.get('leases', followLease(run.id)) === undefined ? true : undefined));
 	t.pass('the lease was released after the follow');
-	await f.cleanup();
 });
 
 test('one dispatcher at a time; the background worker gives up its lease when idle', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const {stop} = f.startWorker();
 	await waitFor(f, () => f.service.queueView().worker);
 	t.is(await f.service.runWorker({once: true}), 'busy', 'a second dispatcher in this process');
@@ -231,11 +222,10 @@ test('one dispatcher at a time; the background worker gives up its lease when id
 	await stop();
 	t.is(f.service.queueView().worker, null);
 	t.is(await f.service.runWorker({once: true}), 'idle');
-	await f.cleanup();
 });
 
 test('two hosts: runs spread over both; a paused host starts nothing new', async t => {
-	const f = await serviceFixture({hosts: [{name: 'a', gpus: 1}, {name: 'b', gpus: 1}]});
+	const f = await fixtureFor(t, {hosts: [{name: 'a', gpus: 1}, {name: 'b', gpus: 1}]});
 	const hold = gate();
 	for (const executor of f.executors) executor.script = {...executor.script, hold: hold.promise};
 	const first = await queuedRun(f);
@@ -254,11 +244,10 @@ test('two hosts: runs spread over both; a paused host starts nothing new', async
 	t.is(f.service.getRun(fourth.id).status, 'queued');
 	await f.service.resumeHosts('a');
 	t.is((await f.waitForRun(fourth.id, r => r.status === 'success')).placement?.host, 'a');
-	await f.cleanup();
 });
 
 test('queue moves: top, up, down reorder queued runs; a running run cannot move', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const runs: Run[] = [];
 	for (let i = 0; i < 4; i++) runs.push(await queuedRun(f));
 	const order = () => f.service.queueView().queued.map(entry => runs.findIndex(run => run.id === entry.run.id));
@@ -273,11 +262,10 @@ test('queue moves: top, up, down reorder queued runs; a running run cannot move'
 	t.deepEqual(order(), [3, 0, 2, 1]);
 	const done = await f.runToEnd(runs[3]!.id);
 	await t.throwsAsync(f.service.moveRun(done.id, 'up'), {message: /only a queued run can move/});
-	await f.cleanup();
 });
 
 test('a sweep from a run makes the cartesian product, refuses more than --max, and a dry run writes nothing', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	await f.service.pauseHosts();
 	const base = await queuedRun(f);
 	const axes = {vis: parseAxis('vis', '0.1:0.5:0.2'), edge: parseAxis('edge', '0.2,0.6')};
@@ -291,7 +279,6 @@ test('a sweep from a run makes the cartesian product, refuses more than --max, a
 	t.deepEqual(runs.map(run => [run.control_weights.vis, run.control_weights.edge]), [[0.1, 0.2], [0.1, 0.6], [0.3, 0.2], [0.3, 0.6], [0.5, 0.2], [0.5, 0.6]]);
 	t.true(runs.every(run => run.sweep_id === sweep.id && run.parent_run_id === base.id && run.control_weights.depth === base.control_weights.depth));
 	t.deepEqual(f.service.getSweepWithRuns(sweep.id).runs.map(run => run.id), runs.map(run => run.id));
-	await f.cleanup();
 });
 
 /** Waits until probe() gives a value, checking on every service event (never a fixed sleep). */
@@ -310,7 +297,7 @@ function waitFor<T>(f: ServiceFixture, probe: () => T | undefined | null): Promi
 }
 
 test('a worker that stops mid-run and a new one that reattaches: the run counts the reconnect', async t => {
-	const f = await serviceFixture();
+	const f = await fixtureFor(t);
 	const hold = gate();
 	f.executor.script = {...f.executor.script, hold: hold.promise};
 	const run = await queuedRun(f);
@@ -323,5 +310,4 @@ test('a worker that stops mid-run and a new one that reattaches: the run counts 
 	const done = await f.waitForRun(run.id, r => r.status === 'success');
 	t.deepEqual(f.executor.follows.map(follow => follow.skipLines), [0, f.executor.script.lines.length], 'the second follow continued the saved log');
 	t.is(done.metrics['reconnects'], 1);
-	await f.cleanup();
 });

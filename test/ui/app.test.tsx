@@ -1,25 +1,14 @@
 // The whole screen on a real service (temp store, fake executors, the scheduler running in this
 // process when runs must progress), driven by keys.
-import anyTest, {type TestFn} from 'ava';
 import {HostError} from '../../source/domain/errors.js';
 import {KEY_BINDINGS} from '../../source/ui/keys/registry.js';
-import {serviceFixture, type ServiceFixture} from '../helpers/service.js';
+import {appTest} from './helpers/app-test.js';
+import type {ServiceFixture} from '../helpers/service.js';
 import {HOSTILE} from './helpers/hostile.js';
-import {KEYS, renderApp, type RenderedApp} from './helpers/render-app.js';
+import {KEYS, renderApp} from './helpers/render-app.js';
 import {runningRun as heldRun, seed, working} from './helpers/runs.js';
 
-const test = anyTest as TestFn<{fixture: ServiceFixture; app?: RenderedApp; release: Array<() => void>}>;
-
-test.beforeEach(async t => {
-	t.context.fixture = await serviceFixture();
-	t.context.release = [];
-});
-
-test.afterEach.always(async t => {
-	await t.context.app?.dispose(); // lets the log tails go: the held runs are left running
-	for (const release of t.context.release) release();
-	await t.context.fixture.cleanup();
-});
+const test = appTest();
 
 /** A held running run (see helpers/runs.ts); the gate is opened after the test. */
 async function runningRun(t: {context: {fixture: ServiceFixture; release: Array<() => void>}}, lines: string[]) {
@@ -104,9 +93,28 @@ test.serial('/ filters runs by status or text, shows the filter, and Esc clears 
 	t.pass();
 });
 
+test.serial('/ reopened selects the old filter: typing replaces it, ctrl-u clears, backspace erases it all', async t => {
+	const {ok, failed} = await seed(t.context.fixture);
+	const app = (t.context.app = await renderApp(t.context.fixture));
+	await app.press('/', 'failed', KEYS.enter);
+	await app.waitFor(frame => frame.includes('/failed (1 of 3)'));
+	await app.press('/');
+	await app.waitFor(frame => frame.includes('/[failed]▏ (1 of 3)'), 'the old text shows selected');
+	await app.press('s', 'u');
+	await app.waitFor(frame => frame.includes('/su▏') && frame.includes(ok.id) && !frame.includes(`${failed.id} `), 'typing replaced the old text');
+	await app.press(KEYS.ctrlU, 'fail');
+	await app.waitFor(frame => frame.includes('/fail▏ (1 of 3)'), 'ctrl-u cleared the text, typing goes on');
+	await app.press(KEYS.enter, '/');
+	await app.waitFor(frame => frame.includes('/[fail]▏'));
+	await app.press(KEYS.backspace);
+	await app.waitFor(frame => frame.includes('/▏ (3 of 3)'), 'backspace on the selection erased it all');
+	t.pass();
+});
+
 test.serial('? lists every key of the registry, and Esc closes it', async t => {
 	await seed(t.context.fixture);
-	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 140, rows: 130}));
+	// Wide enough that no description wraps (help-view.test.tsx checks the wrapping).
+	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 300, rows: 150}));
 	await app.press('?');
 	await app.waitFor(frame => frame.includes('Keys (1-'));
 	const frame = app.frame();
@@ -116,7 +124,7 @@ test.serial('? lists every key of the registry, and Esc closes it', async t => {
 });
 
 test.serial('the help scrolls when it does not fit', async t => {
-	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 140, rows: 24}));
+	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 300, rows: 24}));
 	await app.press('?');
 	await app.waitFor(frame => frame.includes('Keys (1-'));
 	const seen = new Set<string>();
@@ -213,7 +221,7 @@ test.serial('c creates a prompt from text and a folder; a bad folder is explaine
 	const app = (t.context.app = await renderApp(t.context.fixture));
 	await app.press('c');
 	await app.waitFor(frame => frame.includes('New prompt'));
-	await app.press('a foggy pier at dawn', KEYS.tab, KEYS.ctrlU, '/nowhere/at/all', KEYS.enter);
+	await app.press('a foggy pier at dawn', KEYS.up, KEYS.ctrlU, '/nowhere/at/all', KEYS.enter);
 	await app.waitFor(frame => frame.includes('video folder not found: /nowhere/at/all'));
 	await app.press(KEYS.ctrlU, t.context.fixture.inputs.slice(0, -2), KEYS.tab);
 	await app.waitFor(frame => frame.includes(`${t.context.fixture.inputs.slice(0, -2)}/`), 'Tab asked for a completion');

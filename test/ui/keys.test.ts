@@ -103,3 +103,39 @@ test('the queue view: K/J or shift-up/down move, T/B to the ends, p pauses; x an
 	t.is(resolveBinding(['editor'], {name: ',', text: ','})?.id, 'editor.type', 'lists can be typed in the form');
 	t.is(resolveBinding(['editor'], {name: ':', text: ':'})?.id, 'editor.type', 'and ranges');
 });
+
+test('help: the keys of where ? was pressed come first; a filter keeps matching lines under their titles', t => {
+	const fromLogs = helpLines(activeContexts({...INITIAL_APP_STATE, focus: 'logs'}));
+	t.deepEqual(fromLogs.filter(line => line.kind === 'title').slice(0, 2), [{kind: 'title', text: 'Logs pane'}, {kind: 'title', text: 'Selected run (runs, logs and queue)'}]);
+	t.is(fromLogs.filter(line => line.kind === 'title').length, helpLines().filter(line => line.kind === 'title').length, 'every section still shows');
+	const fromDetails = helpLines(activeContexts({...INITIAL_APP_STATE, modal: {kind: 'details', runId: 'rs_1'}}));
+	t.deepEqual(fromDetails[0], {kind: 'title', text: 'Run details'});
+
+	const wrap = helpLines([], 'wrap');
+	t.deepEqual(wrap.filter(line => line.kind !== 'gap'), [
+		{kind: 'title', text: 'Logs pane'},
+		{kind: 'binding', keys: 'w', description: 'Wrap long lines, or cut them'},
+	]);
+	const byKey = helpLines([], 'PgDn').filter(line => line.kind === 'binding');
+	t.true(byKey.length >= 2 && byKey.every(line => line.kind === 'binding' && line.keys.includes('PgDn')), 'a key name matches too');
+	t.deepEqual(helpLines([], 'no such key anywhere'), []);
+});
+
+test('help: with a width, long descriptions go on under themselves instead of being cut', t => {
+	const lines = helpLines([], 'Pause or resume', 30).filter(line => line.kind === 'binding');
+	t.true(lines.length > 1);
+	t.is(lines[0]!.kind === 'binding' && lines[0]!.keys, 'p');
+	t.true(lines.slice(1).every(line => line.kind === 'binding' && line.keys === '' && line.description.length <= 30));
+	const whole = KEY_BINDINGS.find(binding => binding.id === 'queue.pause')!.description;
+	t.is(lines.map(line => (line.kind === 'binding' ? line.description : '')).join(' '), whole);
+});
+
+test('the help filter takes the keys while typed: q types, Esc clears, Enter keeps', t => {
+	const typing = activeContexts({...INITIAL_APP_STATE, modal: {kind: 'help', scroll: 0, filter: 'x', typing: true}});
+	t.is(resolveBinding(typing, {name: 'q', text: 'q'})?.id, 'help-filter.type');
+	t.is(resolveBinding(typing, {name: 'esc', text: ''})?.id, 'help-filter.cancel');
+	t.is(resolveBinding(typing, {name: 'enter', text: ''})?.id, 'help-filter.apply');
+	const reading = activeContexts({...INITIAL_APP_STATE, modal: {kind: 'help', scroll: 0, filter: 'x', typing: false}});
+	t.is(resolveBinding(reading, {name: '/', text: '/'})?.id, 'help.filter');
+	t.is(resolveBinding(reading, {name: 'q', text: 'q'})?.id, 'help.close');
+});

@@ -1,21 +1,12 @@
 // Sweeps in the UI, driven by keys on a real service: a sweep's runs grouped under its row in the
 // runs pane, the rerun form turning lists and ranges into a sweep, and the launch form refusing
 // more GPUs than the host has.
-import anyTest, {type TestFn} from 'ava';
 import type {Prompt, Run} from '../../source/domain/model.js';
-import {serviceFixture, type ServiceFixture} from '../helpers/service.js';
-import {KEYS, renderApp, type RenderedApp} from './helpers/render-app.js';
+import {appTest} from './helpers/app-test.js';
+import type {ServiceFixture} from '../helpers/service.js';
+import {KEYS, renderApp} from './helpers/render-app.js';
 
-const test = anyTest as TestFn<{fixture: ServiceFixture; app?: RenderedApp}>;
-
-test.beforeEach(async t => {
-	t.context.fixture = await serviceFixture();
-});
-
-test.afterEach.always(async t => {
-	await t.context.app?.dispose();
-	await t.context.fixture.cleanup();
-});
+const test = appTest();
 
 /** A prompt with one queued run (no worker: everything stays queued). */
 async function base(fixture: ServiceFixture): Promise<{prompt: Prompt; run: Run}> {

@@ -2,6 +2,7 @@ import test from 'ava';
 import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../source/domain/model.js';
 import {formLists, formSweep, gridLabel} from '../../source/ui/state/form-lists.js';
 import {
+	fieldProblem,
 	fieldText,
 	formChanges,
 	openWeightsForm,
@@ -52,12 +53,70 @@ test('digits type a value, committed when leaving the field', t => {
 	t.is(form.notice, null);
 });
 
-test('a typed value out of bounds is clamped, and the form says so', t => {
-	const form = apply(open(), ...type('1.5'), {type: 'next-field'});
-	t.is(form.values.weights.vis, 1);
-	t.regex(form.notice ?? '', /vis: 1\.5 is out of 0\.\.1; set to 1/);
+test('a typed value out of range is not clamped: it stays as typed, with the CLI rule, and Enter refuses', t => {
+	const typing = apply(open(), {type: 'previous-field'}, ...type('1.5'));
+	t.is(fieldProblem(typing, 'seg'), 'seg must be a number from 0 to 1', 'said while typing');
+	const form = apply(typing, {type: 'next-field'});
+	t.is(form.field, 'vis');
+	t.is(fieldText(form, 'seg'), '1.5', 'the field keeps what was typed');
+	t.is(form.values.weights.seg, DEFAULT_WEIGHTS.seg, 'the value under it is untouched');
+	t.is(fieldProblem(form, 'seg'), 'seg must be a number from 0 to 1');
+	const refused = apply(form, {type: 'submitting'});
+	t.false(refused.submitting);
+	t.is(refused.notice, 'cannot queue: seg must be a number from 0 to 1');
+	const fixed = apply(refused, {type: 'previous-field'}, {type: 'erase'}, {type: 'erase'}, {type: 'erase'}, ...type('0.5'), {type: 'submitting'});
+	t.true(fixed.submitting, 'fixed, it queues');
+	t.is(fixed.values.weights.seg, 0.5);
+	t.is(fieldProblem(fixed, 'seg'), null);
 	const rounded = apply(open(), ...type('0.123'), {type: 'next-field'});
 	t.is(rounded.values.weights.vis, 0.12, 'weights keep two decimals');
+});
+
+test('steps, seed and the other parameters use the CLI rules; a field emptied keeps its value', t => {
+	const advanced = apply(open(), {type: 'toggle-advanced'}, ...Array.from({length: 4}, () => ({type: 'next-field'}) as const));
+	t.is(advanced.field, 'num_steps');
+	const steps = apply(advanced, ...type('5000'), {type: 'next-field'});
+	t.is(fieldText(steps, 'num_steps'), '5000');
+	t.is(steps.values.parameters.num_steps, DEFAULT_PARAMETERS.num_steps);
+	t.is(fieldProblem(steps, 'num_steps'), 'steps must be a whole number from 1 to 1000');
+	const seed = apply(steps, {type: 'next-field'}, ...type('99999999999'), {type: 'next-field'});
+	t.is(fieldProblem(seed, 'seed'), 'seed must be a whole number from 0 to 4294967295');
+	t.is(apply(seed, {type: 'submitting'}).notice, 'cannot queue: steps must be a whole number from 1 to 1000', 'the first refused field is named');
+	const hidden = apply(seed, {type: 'toggle-advanced'}, {type: 'submitting'});
+	t.regex(hidden.notice ?? '', /steps must be/, 'refused even with the parameters hidden');
+	const emptied = apply(advanced, ...type('0'), {type: 'next-field'}, {type: 'previous-field'}, {type: 'erase'}, {type: 'next-field'});
+	t.is(fieldText(emptied, 'num_steps'), String(DEFAULT_PARAMETERS.num_steps), 'an emptied field drops the refused text');
+	t.is(fieldProblem(emptied, 'num_steps'), null);
+});
+
+test('stepping stops at the bounds and says so; stepping a refused value brings it to the bound', t => {
+	const top = apply(open(), ...type('1'), {type: 'step', direction: 1});
+	t.is(top.values.weights.vis, 1);
+	t.is(top.notice, 'vis is at its maximum 1');
+	const bottom = apply(open(), ...type('0'), {type: 'step', direction: -1});
+	t.is(bottom.notice, 'vis is at its minimum 0');
+	const near = apply(open(), ...type('0.98'), {type: 'step', direction: 1});
+	t.is(near.values.weights.vis, 1, 'a step past the bound stops on it');
+	const refused = apply(open(), ...type('1.5'), {type: 'next-field'}, {type: 'previous-field'}, {type: 'step', direction: -1});
+	t.is(refused.values.weights.vis, 1);
+	t.is(fieldText(refused, 'vis'), '1.00');
+	t.is(refused.notice, 'vis 1.5 is out of range; set to its maximum 1');
+	t.is(fieldProblem(refused, 'vis'), null);
+});
+
+test('more GPUs than any host has is refused with the service\'s words, before submitting', t => {
+	const hosts = [{name: 'sandbox', gpus: 2}];
+	const form = openWeightsForm({mode: 'launch', promptId: 'ps_1', promptName: 'street', settings: {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}}, hosts});
+	const gpus = apply(form, {type: 'toggle-advanced'}, {type: 'previous-field'});
+	t.is(gpus.field, 'num_gpus');
+	const four = apply(gpus, ...type('4'), {type: 'next-field'});
+	t.is(four.values.parameters.num_gpus, 4, 'a valid number of GPUs');
+	t.is(fieldProblem(four, 'num_gpus'), 'a run asking for 4 GPU(s) cannot start: sandbox has 2');
+	t.is(apply(four, {type: 'submitting'}).notice, 'cannot queue: a run asking for 4 GPU(s) cannot start: sandbox has 2');
+	t.true(apply(four, {type: 'previous-field'}, {type: 'step', direction: -1}, {type: 'step', direction: -1}, {type: 'submitting'}).submitting, '2 GPUs fit');
+	const unknown = openWeightsForm({...form, settings: form.initial, hosts: [{name: 'sandbox', gpus: null}]});
+	t.is(fieldProblem(apply(unknown, {type: 'toggle-advanced'}, {type: 'previous-field'}, ...type('4'), {type: 'next-field'}), 'num_gpus'), null, 'unknown GPUs: the service asks at submit');
+	t.is(fieldProblem(apply(gpus, ...type('65')), 'num_gpus'), 'GPUs must be a whole number from 1 to 64', 'the rule first');
 });
 
 test('typing ignores what cannot be a number, and erase works on the typed text', t => {

@@ -1,4 +1,4 @@
-// delete (with a preview and confirmation) and verify.
+// delete (with a preview and confirmation).
 import {UsageError} from '../../domain/errors.js';
 import {formatBytes} from '../../format/format.js';
 import type {DeletionPreview} from '../../service/deletion.js';
@@ -11,6 +11,7 @@ export const deleteCommand: Command = {
 	flags: ['yes', 'force', 'keepOutputs', 'json'],
 	minArgs: 2,
 	maxArgs: 2,
+	complete: {subcommands: {prompt: ['prompt-id'], run: ['run-id']}},
 	async run(context, [what, id]) {
 		if (what !== 'prompt' && what !== 'run') throw new UsageError(`delete what? "${what}" (use: delete prompt <id> | delete run <id>)`);
 		const service = await context.service();
@@ -33,29 +34,6 @@ export const deleteCommand: Command = {
 		const done = what === 'prompt' ? await deletion.deletePrompt(fullId, options) : await deletion.deleteRun(fullId, options);
 		if (flags.json) return out.json(done);
 		out.info(`deleted ${what} ${fullId}${done.runs.length > 0 && what === 'prompt' ? ` and ${done.runs.length} run(s)` : ''}`);
-	},
-};
-
-export const verifyCommand: Command = {
-	name: 'verify',
-	args: '',
-	summary: 'find runs whose outputs are missing, prompts whose videos are gone, folders no run owns, and active runs no worker owns',
-	flags: ['json'],
-	minArgs: 0,
-	maxArgs: 0,
-	async run(context) {
-		const report = await (await context.service()).verify();
-		const {out} = context;
-		if (context.flags.json) out.json(report);
-		else {
-			for (const item of report.missingOutputs) out.line(`missing output   ${item.runId}  ${item.path}`);
-			for (const item of report.missingInputs) out.line(`missing input    ${item.promptId}  ${item.path}`);
-			for (const folder of report.orphanFolders) out.line(`orphan folder    ${folder}`);
-			for (const item of report.unownedRuns) out.line(`no worker owns   ${item.runId}  ${item.status} (any command that submits, or cosmos-tui worker, takes it over)`);
-		}
-		const problems = report.missingOutputs.length + report.missingInputs.length + report.orphanFolders.length + report.unownedRuns.length;
-		if (!context.flags.json) out.info(problems === 0 ? 'all consistent' : `${problems} problem(s)`);
-		return problems === 0 ? 0 : 1;
 	},
 };
 

@@ -12,6 +12,7 @@ export const logsCommand: Command = {
 	flags: ['follow', 'tail', 'acceptNewHostKey'],
 	minArgs: 1,
 	maxArgs: 1,
+	complete: {args: ['run-id']},
 	async run(context, [id]) {
 		const tail = context.flags.tail === undefined ? Number.MAX_SAFE_INTEGER : Number(context.flags.tail);
 		if (!Number.isInteger(tail) || tail < 0) throw new UsageError(`--tail must be a whole number, got "${context.flags.tail}"`);

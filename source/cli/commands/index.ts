@@ -1,5 +1,7 @@
 import type {Command} from '../command.js';
-import {deleteCommand, verifyCommand} from './delete.js';
+import {completeCommand, completionCommand} from './completion.js';
+import {configCommand} from './config.js';
+import {deleteCommand} from './delete.js';
 import {logsCommand, statusCommand} from './host.js';
 import {listCommand, searchCommand, showCommand} from './list.js';
 import {promptCommand} from './prompt.js';
@@ -7,6 +9,7 @@ import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.j
 import {doctorCommand, initCommand} from './setup.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
 import {sweepCommand} from './sweep.js';
+import {verifyCommand} from './verify.js';
 
 export const COMMANDS: readonly Command[] = [
 	runCommand,
@@ -27,4 +30,7 @@ export const COMMANDS: readonly Command[] = [
 	verifyCommand,
 	doctorCommand,
 	initCommand,
+	configCommand,
+	completionCommand,
+	completeCommand,
 ];

@@ -15,6 +15,7 @@ export const listCommand: Command = {
 	flags: ['status', 'prompt', 'limit', 'json'],
 	minArgs: 0,
 	maxArgs: 1,
+	complete: {args: [['prompts', 'runs']]},
 	async run(context, [what = 'runs']) {
 		if (what !== 'runs' && what !== 'prompts') throw new UsageError(`list what? "${what}" (use: list prompts | list runs)`);
 		const limit = limitFlag(context.flags, 50);
@@ -58,6 +59,7 @@ export const showCommand: Command = {
 	flags: ['json'],
 	minArgs: 1,
 	maxArgs: 1,
+	complete: {args: ['any-id']},
 	async run(context, [id]) {
 		const service = await context.service();
 		if (id!.startsWith('sw_')) {
@@ -84,7 +86,7 @@ export const showCommand: Command = {
 };
 
 function printPrompts(context: Context, prompts: Prompt[]): void {
-	if (prompts.length === 0) return context.out.info('no prompts yet: cosmos-tui prompt create <text> <video_dir>');
+	if (prompts.length === 0) return context.out.info(`no prompts yet: ${context.invocation} prompt create <text> <video_dir>`);
 	context.out.table(
 		['ID', 'NAME', 'TEXT', 'INPUTS', 'CREATED'],
 		prompts.map(p => [
@@ -108,7 +110,7 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION'],
 		runs.map(run => [
 			run.id,
-			context.out.status(run.status) + (run.failure_kind ? ` (${run.failure_kind})` : '') + (run.stalled ? ' (stalled)' : ''),
+			context.out.status(run.status) + (run.failure_kind ? ` (${run.failure_kind})` : '') + (run.stalled ? ' (stalled)' : '') + (run.outputs_missing ? ' (outputs missing)' : ''),
 			shown(nameOf(run.prompt_id), 30),
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),
@@ -136,7 +138,8 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	out.line(`created   ${formatDate(run.created_at)}`);
 	out.line(`duration  ${formatDuration(elapsedSeconds(run.started_at, run.completed_at))}`);
 	if (run.progress) out.line(`progress  ${run.progress.stage} ${Math.round(run.progress.fraction * 100)}% ${run.progress.message}`);
-	if (run.outputs.video) out.line(`output    ${run.outputs.video}`);
+	if (run.outputs.video) out.line(`output    ${run.outputs.video}${run.outputs_missing ? out.paint('yellow', ' (missing: marked by verify --fix)') : ''}`);
+	else if (run.outputs_missing) out.line(`output    ${out.paint('yellow', 'missing (marked by verify --fix)')}`);
 	if (run.error_message) out.line(`error     ${out.paint('red', run.error_message)}`);
 	if (run.placement) out.line(`placed    ${run.placement.host} GPU ${run.placement.gpus.join(',') || '-'}`);
 	if (run.remote) out.line(`job       ${run.remote.backend} ${run.remote.job} in ${run.remote.run_dir}`);

@@ -9,6 +9,7 @@ export const promptCommand: Command = {
 	flags: ['name', 'negative', 'json'],
 	minArgs: 3,
 	maxArgs: 3,
+	complete: {subcommands: {create: ['none', 'dir']}},
 	async run(context, [sub, text, videoDir]) {
 		if (sub !== 'create') throw new UsageError(`unknown subcommand "prompt ${sub}" (use: prompt create <text> <video_dir>)`);
 		const service = await context.service();
@@ -25,6 +26,6 @@ export const promptCommand: Command = {
 		if (context.flags.json) return out.json(prompt);
 		out.line(`${created ? 'created' : 'already exists:'} prompt ${out.paint('bold', prompt.id)} (${prompt.name})`);
 		out.line(`  inputs: ${INPUT_ROLES.filter(role => prompt.inputs[role]).join(', ')} from ${prompt.video_dir}`);
-		out.line(`  next:   cosmos-tui inference ${prompt.id}`);
+		out.line(`  next:   ${context.invocation} inference ${prompt.id}`);
 	},
 };

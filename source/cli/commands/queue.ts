@@ -14,6 +14,7 @@ export const queueCommand: Command = {
 	flags: ['json', 'top', 'up', 'down', 'bottom'],
 	minArgs: 0,
 	maxArgs: 2,
+	complete: {subcommands: {move: ['run-id'], pause: ['host'], resume: ['host']}},
 	async run(context, [sub, target]) {
 		const service = await context.service();
 		const {out} = context;
@@ -23,7 +24,7 @@ export const queueCommand: Command = {
 			return context.flags.json ? out.json(view) : printQueue(context, view);
 		}
 		if (sub === 'move') {
-			if (target === undefined) throw new UsageError('usage: cosmos-tui queue move <run-id> --top|--up|--down|--bottom');
+			if (target === undefined) throw new UsageError(`usage: ${context.invocation} queue move <run-id> --top|--up|--down|--bottom`);
 			const moves = movesIn(context.flags);
 			if (moves.length !== 1) throw new UsageError('give one of --top, --up, --down, --bottom');
 			const run = await service.moveRun(service.resolveId('runs', target), moves[0]!);
@@ -51,6 +52,7 @@ export const cancelCommand: Command = {
 	flags: ['acceptNewHostKey', 'json'],
 	minArgs: 1,
 	maxArgs: 1,
+	complete: {args: ['run-id']},
 	async run(context, [id]) {
 		const service = await context.service();
 		const runId = service.resolveId('runs', id!);

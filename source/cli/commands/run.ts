@@ -2,6 +2,7 @@
 // The scheduler in a background worker launches and follows them; these commands only watch.
 import type {Run} from '../../domain/model.js';
 import {formatDuration} from '../../format/format.js';
+import {chooseNotifyKind, notification, runEndedText} from '../../format/notify.js';
 import type {QueueView} from '../../service/queue.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
@@ -14,6 +15,7 @@ export const runCommand: Command = {
 	flags: [...RUN_FLAGS, 'name', 'negative'],
 	minArgs: 1,
 	maxArgs: 2,
+	complete: {args: ['none', 'dir']},
 	async run(context, [text, videoDir]) {
 		const changes = runChanges(context.flags);
 		const submit = submitOptions(context.flags);
@@ -33,6 +35,7 @@ export const inferenceCommand: Command = {
 	flags: RUN_FLAGS,
 	minArgs: 1,
 	maxArgs: 100,
+	complete: {args: ['prompt-id']},
 	async run(context, ids) {
 		const changes = runChanges(context.flags);
 		const submit = submitOptions(context.flags);
@@ -52,6 +55,7 @@ export const rerunCommand: Command = {
 	flags: RUN_FLAGS,
 	minArgs: 1,
 	maxArgs: 1,
+	complete: {args: ['run-id']},
 	async run(context, [id]) {
 		const changes = runChanges(context.flags);
 		const submit = submitOptions(context.flags);
@@ -72,6 +76,7 @@ export async function watchRuns(context: Context, service: WorkflowService, runs
 	}
 	const finished = await followRuns(context, service, runs, 0);
 	if (finished === null) return 130;
+	announceEnd(context, service, finished);
 	if (flags.json) out.json(finished);
 	return finished.every(run => run.status === 'success') ? 0 : 1;
 }
@@ -106,7 +111,7 @@ export async function followRuns(context: Context, service: WorkflowService, run
 	try {
 		const finished = await Promise.all(runs.map(run => service.streamRun(run.id, fromLine, {signal: abort.signal})));
 		if (abort.signal.aborted) {
-			for (const run of runs) out.info(`detached: run ${run.id} goes on; follow it with: cosmos-tui logs --follow ${run.id}`);
+			for (const run of runs) out.info(`detached: run ${run.id} goes on; follow it with: ${context.invocation} logs --follow ${run.id}`);
 			return null;
 		}
 		for (const run of finished) out.info(summary(context, run));
@@ -117,6 +122,29 @@ export async function followRuns(context: Context, service: WorkflowService, run
 		offProgress();
 		offUpdate();
 	}
+}
+
+/**
+ * The bell or a desktop notification ([ui] notify) once the followed runs have ended, for whoever
+ * switched to another window meanwhile. Only on a terminal: never into a file or a pipe.
+ */
+function announceEnd(context: Context, service: WorkflowService, runs: readonly Run[]): void {
+	const stderr = context.out.stderr;
+	if (!stderr.isTTY || runs.length === 0) return;
+	const kind = chooseNotifyKind(context.config.config.ui.notify, context.env);
+	const first = runs[0]!;
+	const text = runs.length === 1
+		? runEndedText({runId: first.id, status: first.status, promptName: service.getPromptOrNull(first.prompt_id)?.name ?? null})
+		: `${runs.length} runs ended: ${endedCounts(runs)}`;
+	const sequence = notification(kind, 'cosmos-tui', text);
+	if (sequence !== '') stderr.write(sequence);
+}
+
+/** "2 success, 1 failed" */
+function endedCounts(runs: readonly Run[]): string {
+	const counts = new Map<string, number>();
+	for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+	return [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
 }
 
 /** "queued (2 of 5: waiting for 1 GPU(s): gpu-1: 0 of 2 free)" for a queued run, else its status. */

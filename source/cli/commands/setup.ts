@@ -40,6 +40,7 @@ async function doctor(context: Context, {configFile, host, json}: DoctorRequest)
 	const results = await runDoctor({
 		lookup: {flag: configFile, env: context.env, cwd: context.cwd},
 		host,
+		invocation: context.invocation,
 		executor: {
 			acceptNewHostKey: Boolean(context.flags.acceptNewHostKey),
 			env: context.env,

@@ -17,6 +17,7 @@ export const sweepCommand: Command = {
 	flags: [...AXIS_FLAGS, 'max', 'dryRun', 'priority', 'host', 'detach', 'json', 'acceptNewHostKey'],
 	minArgs: 1,
 	maxArgs: 1,
+	complete: {args: ['prompt-or-run-id']},
 	async run(context, [from]) {
 		const {flags, out} = context;
 		const axes: SweepAxes = {};

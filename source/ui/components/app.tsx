@@ -1,17 +1,19 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The application: state, live data, the queue and the log view wired to the screen and the key
 // registry.
-import {useCallback, useEffect, useReducer, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useReducer, useRef, useSyncExternalStore} from 'react';
 import {isActive} from '../../domain/model.js';
 import type {UiRuntime} from '../data/runtime.js';
 import {useActions} from '../hooks/use-actions.js';
 import {useCommands} from '../hooks/use-commands.js';
 import {useFlash} from '../hooks/use-flash.js';
+import {useHostKeyQuestion} from '../hooks/use-host-key-question.js';
 import {useKeyRouter} from '../hooks/use-key-router.js';
 import {useLogView, type ShownRun} from '../hooks/use-log-view.js';
 import {useNow} from '../hooks/use-now.js';
 import {useScreenModel} from '../hooks/use-screen-model.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {useMouse} from '../input/use-mouse.js';
 import {activeContexts} from '../keys/contexts.js';
 import {computeLayout, innerSize} from '../layout/layout.js';
 import {INITIAL_APP_STATE, reduceApp} from '../state/app-state.js';
@@ -24,13 +26,15 @@ export function App({runtime}: {runtime: UiRuntime}) {
 	const live = useSyncExternalStore(runtime.live.subscribe, runtime.live.getSnapshot);
 	const queue = useSyncExternalStore(runtime.queue.subscribe, runtime.queue.getSnapshot);
 	const [state, dispatch] = useReducer(reduceApp, INITIAL_APP_STATE);
-	const layout = computeLayout(size.columns, size.rows, state.pane, state.logZoom && state.focus === 'logs');
+	// A message takes a row of its own above the key bar while it shows.
+	const layout = computeLayout(size.columns, size.rows, state.pane, state.logZoom && state.focus === 'logs', state.flash !== null);
 	const model = useScreenModel(live, queue, state);
 	const logSize = layout.kind === 'too-small' ? {width: 0, height: 0} : innerSize(layout.logs);
 	const show = useCallback((run: ShownRun) => runtime.tails.show(run), [runtime]);
 	const logView = useLogView(runtime.logs, show, model.selectedRun, logSize.width, logSize.height);
 	const actions = useActions(runtime, dispatch);
 	useFlash(state.flash, runtime.notices, dispatch);
+	useHostKeyQuestion(queue.hostKeyQuestion, state.modal !== null, dispatch);
 	// Elapsed times and start estimates count up only while a run is on a host.
 	const now = useNow(live.runs.some(run => isActive(run.status) && run.status !== 'queued') || (queue.view?.active.length ?? 0) > 0);
 
@@ -54,8 +58,11 @@ export function App({runtime}: {runtime: UiRuntime}) {
 		layout.kind === 'too-small'
 			? {prompts: 1, runs: 1, logs: 1, queue: 1, help: 1}
 			: {prompts: layout.prompts.height - 2, runs: layout.runs.height - 2, logs: logSize.height, queue: layout.body.height - 2, help: layout.body.height - 3};
-	const onCommand = useCommands({state, dispatch, model, logView, actions, queue, pages});
-	useKeyRouter(contexts, onCommand);
+	// How far the open details or message can scroll: known once drawn (it depends on the width).
+	const scrollMax = useRef(0);
+	const onCommand = useCommands({state, dispatch, model, logView, actions, queue, pages, scrollMax});
+	const onMouse = useMouse({layout, state, model, logView, dispatch});
+	useKeyRouter(contexts, onCommand, onMouse);
 
 	if (layout.kind === 'too-small') return <TooSmall {...layout} />;
 	return (
@@ -67,9 +74,11 @@ export function App({runtime}: {runtime: UiRuntime}) {
 			queue={queue}
 			logView={logView}
 			contexts={contexts}
+			scrollMax={scrollMax}
 			now={now}
 			logPath={id => runtime.service.files.logPath(id)}
 			promptText={id => runtime.service.getPromptOrNull(id)?.prompt_text ?? null}
+			setup={runtime.setup}
 		/>
 	);
 }

@@ -1,6 +1,7 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // Asks before a kill or a delete. No is highlighted until moved; y says yes.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import type {ConfirmState} from '../state/confirm.js';
 import {Dialog} from './dialog.js';
 

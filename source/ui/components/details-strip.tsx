@@ -1,7 +1,8 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // Under the panes: the selected run's weights, parameters, duration, where it runs (or why it
 // waits), its sweep, output path or failure.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {memo} from 'react';
 import {isActive} from '../../domain/model.js';
 import {formatDate, formatDuration, STATUS_COLORS} from '../../format/format.js';

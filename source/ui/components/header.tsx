@@ -63,7 +63,7 @@ function connectionSegments(connection: HostConnection): Segment[] {
 		case 'checking':
 			return [{text: '◌', color: 'yellow'}];
 		case 'error':
-			return [{text: `✖ ${plain(connection.message)}`, color: 'red'}];
+			return [{text: `✖ ${plain(connection.message)}${connection.unknownKey ? ' (R: trust it?)' : ''}`, color: 'red'}];
 		case 'connected':
 			return [{text: '●', color: 'green'}, ...(connection.dockerProblem ? [{text: ` docker: ${plain(connection.dockerProblem)}`, color: 'red' as const}] : [])];
 	}

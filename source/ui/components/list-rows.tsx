@@ -1,7 +1,7 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The visible slice of a list with the selected row kept on screen. Which row is first is view
 // state (a ref), so scrolling moves only as far as needed to keep the selection visible.
-import {Text} from 'ink';
+import {Text} from './text.js';
 import {useRef, type ReactNode} from 'react';
 import {scrollTop} from '../state/list-selection.js';
 

@@ -1,11 +1,14 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The log of the selected run: following or paused, wrapped or cut, filtered with matches
 // highlighted. Rows come ready from the log view model (sanitized: only colours survive).
-import {Text} from 'ink';
+import {COLORS} from '../text/color-mode.js';
+import {dropColors} from '../text/styled.js';
+import {Text} from './text.js';
 import {memo} from 'react';
 import type {LogView} from '../data/log-store.js';
 import {describeLogView, type LogViewState, type LogWindow} from '../state/log-view.js';
 import {Pane} from './pane.js';
+import {filterText} from './prompts-pane.js';
 
 type Props = {
 	runId: string | null;
@@ -16,13 +19,15 @@ type Props = {
 	window: LogWindow;
 	focused: boolean;
 	editingFilter: boolean;
+	/** The reopened filter's old text is selected (typing replaces it). */
+	filterSelected?: boolean;
 	width: number;
 	height: number;
 };
 
-export const LogsPane = memo(function LogsPane({runId, active, view, state, window, focused, editingFilter, width, height}: Props) {
+export const LogsPane = memo(function LogsPane({runId, active, view, state, window, focused, editingFilter, filterSelected = false, width, height}: Props) {
 	let status = runId ? `${runId} · ${describeLogView(state, window, active)}` : 'no run selected';
-	if (editingFilter) status = `${runId ?? ''} · /${state.filter}▏`;
+	if (editingFilter) status = `${runId ?? ''} · /${filterText(state.filter, true, filterSelected)}`;
 	if (view?.origin === 'saved') status += ' · saved log';
 	return (
 		<Pane title="3 Logs" status={status} focused={focused} width={width} height={height}>
@@ -47,7 +52,7 @@ function Body({runId, active, view, window, filter}: {runId: string | null; acti
 		<>
 			{window.rows.map(row => (
 				<Text key={row.key} wrap="truncate" inverse={row.current}>
-					{row.text}
+					{COLORS ? row.text : dropColors(row.text)}
 				</Text>
 			))}
 		</>

@@ -1,8 +1,10 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// A bordered pane with its title in the top border: "╭─ 2 Runs · all (12) ────╮".
+// A bordered pane with its title in the top border: "╭─ 2 Runs · all (12) ────╮", marked
+// "╭─ ▶ 2 Runs ..." while focused (not by colour alone).
 // Children must fit (rows cut to the width, no more rows than the height): the pane does not clip,
 // because Ink re-slices every line of a clipped box on every frame, which costs more than the rest.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text, tint} from './text.js';
 import type {ReactNode} from 'react';
 import {truncate} from '../../format/format.js';
 
@@ -11,7 +13,7 @@ type Props = {title: string; status?: string; focused: boolean; width: number; h
 export function Pane({title, status, focused, width, height, children}: Props) {
 	const color = focused ? 'cyan' : 'gray';
 	const room = Math.max(0, width - 4);
-	const label = truncate(` ${title}${status ? ` · ${status}` : ''} `, room);
+	const label = truncate(` ${focused ? '▶ ' : ''}${title}${status ? ` · ${status}` : ''} `, room);
 	const fill = '─'.repeat(Math.max(0, room - [...label].length));
 	return (
 		<Box flexDirection="column" width={width} height={height} flexShrink={0}>
@@ -25,7 +27,7 @@ export function Pane({title, status, focused, width, height, children}: Props) {
 			<Box
 				borderStyle="round"
 				borderTop={false}
-				borderColor={color}
+				borderColor={tint(color)}
 				flexDirection="column"
 				width={width}
 				height={Math.max(0, height - 1)}

@@ -1,27 +1,37 @@
 /* @jsxRuntime automatic @jsxImportSource react */
-// The "new prompt" form: text and video folder, Tab completes the folder.
-import {Box, Text} from 'ink';
-import type {PromptFormState} from '../state/prompt-form.js';
+// The "new prompt" form: text, name, negative prompt and video folder; Tab completes the folder.
+// An empty name or negative prompt shows what will be used instead.
+import {Box} from 'ink';
+import {Text} from './text.js';
+import type {PromptFormField, PromptFormState} from '../state/prompt-form.js';
 import {Dialog, dialogInnerWidth} from './dialog.js';
 
+const LABELS: Record<PromptFormField, string> = {text: 'Text', name: 'Name', negative: 'Negative', folder: 'Folder'};
+/** Shown in an empty optional field: what the service uses instead. */
+const EMPTY_HINTS: Partial<Record<PromptFormField, string>> = {name: 'made from the text', negative: "the config's negative prompt"};
+
 export function PromptFormDialog({form, width, height}: {form: PromptFormState; width: number; height: number}) {
-	const room = dialogInnerWidth(width) - 10;
-	const field = (name: 'text' | 'folder', label: string) => {
+	const room = dialogInnerWidth(width) - 12;
+	const field = (name: PromptFormField) => {
 		const focused = form.field === name;
 		const value = form[name] + (focused ? '▏' : '');
 		// Long text shows its end, where the typing happens.
 		const shown = [...value].length > room ? `…${[...value].slice(-(room - 1)).join('')}` : value;
+		const hint = form[name] === '' ? EMPTY_HINTS[name] : undefined;
 		return (
-			<Box>
-				<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${label.padEnd(7)}`}</Text>
+			<Box key={name}>
+				<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${LABELS[name].padEnd(9)}`}</Text>
 				<Text>{shown}</Text>
+				{hint ? <Text dimColor wrap="truncate">{`${focused ? ' ' : ''}(empty: ${hint})`}</Text> : null}
 			</Box>
 		);
 	};
 	return (
 		<Dialog title="New prompt" width={width} height={height}>
-			{field('text', 'Text')}
-			{field('folder', 'Folder')}
+			{field('text')}
+			{field('name')}
+			{field('negative')}
+			{field('folder')}
 			<Text dimColor wrap="truncate">
 				{form.candidates.length > 0 ? `  ${form.candidates.map(name => `${name}/`).join('  ')}` : '  the folder holds color.mp4 (and depth.mp4, segmentation.mp4...)'}
 			</Text>
@@ -29,7 +39,7 @@ export function PromptFormDialog({form, width, height}: {form: PromptFormState; 
 				{form.submitting ? 'reading the videos...' : (form.error ?? ' ')}
 			</Text>
 			<Text dimColor wrap="truncate">
-				Tab complete folder · ↑/↓ field · Enter next/create · ctrl-u clear · Esc cancel
+				{`${form.field === 'folder' ? 'Tab complete folder' : 'Tab next'} · ↑/↓ field · Enter ${form.field === 'folder' ? 'create' : 'next'} · ctrl-u clear · Esc cancel`}
 			</Text>
 		</Dialog>
 	);

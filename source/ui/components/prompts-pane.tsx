@@ -17,12 +17,14 @@ type Props = {
 	height: number;
 	filter: string;
 	editingFilter: boolean;
+	/** The reopened filter's old text is selected (typing replaces it). */
+	filterSelected?: boolean;
 	total: number;
 };
 
-export const PromptsPane = memo(function PromptsPane({prompts, selected, focused, width, height, filter, editingFilter, total}: Props) {
+export const PromptsPane = memo(function PromptsPane({prompts, selected, focused, width, height, filter, editingFilter, filterSelected, total}: Props) {
 	const inner = width - 2;
-	const status = filterStatus(filter, editingFilter, prompts.length, total);
+	const status = filterStatus(filter, editingFilter, prompts.length, total, filterSelected);
 	return (
 		<Pane title="1 Prompts" status={status} focused={focused} width={width} height={height}>
 			<ListRows
@@ -54,7 +56,13 @@ export const PromptsPane = memo(function PromptsPane({prompts, selected, focused
 });
 
 /** "all (12)", "filter: street▏ (3 of 12)". */
-export function filterStatus(filter: string, editing: boolean, shown: number, total: number): string {
+export function filterStatus(filter: string, editing: boolean, shown: number, total: number, selected = false): string {
 	if (filter === '' && !editing) return `${total}`;
-	return `/${filter}${editing ? '▏' : ''} (${shown} of ${total})`;
+	return `/${filterText(filter, editing, selected)} (${shown} of ${total})`;
+}
+
+/** The filter as typed, with the cursor while editing; a reopened filter's text shows selected: [text]. */
+export function filterText(filter: string, editing: boolean, selected: boolean): string {
+	if (!editing) return filter;
+	return selected ? `[${filter}]▏` : `${filter}▏`;
 }

@@ -2,7 +2,8 @@
 // The queue view (4): the hosts with their GPUs, the runs launching or running, then the queued
 // runs in order with the host and GPUs they want, when they should start and why they wait.
 // Rows are windowed here (section titles included) so the selected row stays on screen.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {memo, useRef} from 'react';
 import {STATUS_COLORS} from '../../format/format.js';
 import type {GpuSlot, HostQueueView} from '../../service/queue.js';

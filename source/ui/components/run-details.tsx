@@ -1,7 +1,7 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // Enter on a run: everything about it, including the full prompt text, where it runs (or why it
-// waits), its sweep and where its files are.
-import {Text} from 'ink';
+// waits), its sweep and where its files are. Long values wrap (nothing is cut); the dialog
+// scrolls when taller than the screen.
 import type {Sweep} from '../../domain/model.js';
 import {formatDate, formatDuration} from '../../format/format.js';
 import type {QueueEntry} from '../../service/queue.js';
@@ -9,7 +9,10 @@ import type {RunRow} from '../data/live-data.js';
 import {runDuration} from '../state/eta.js';
 import {axesText} from '../state/run-items.js';
 import {parametersText, placementText, plain, weightsText} from '../state/run-summary.js';
-import {Dialog} from './dialog.js';
+import {wrapText} from '../text/wrap.js';
+import {dialogInnerWidth, Dialog} from './dialog.js';
+import {ScrolledLines} from './scrolled-lines.js';
+import {Text} from './text.js';
 
 type Props = {
 	run: RunRow | null;
@@ -18,11 +21,16 @@ type Props = {
 	/** Its place in the queue while queued. */
 	entry: QueueEntry | null;
 	sweep: Sweep | null;
+	/** The first row shown, and where the dialog says how far it can scroll. */
+	scroll?: number;
+	scrollMax?: {current: number};
 	width: number;
 	height: number;
 };
 
-export function RunDetails({run, promptText, logPath, entry, sweep, width, height}: Props) {
+const LABEL_WIDTH = 11;
+
+export function RunDetails({run, promptText, logPath, entry, sweep, scroll = 0, scrollMax = {current: 0}, width, height}: Props) {
 	if (!run) {
 		return (
 			<Dialog title="Run details" width={width} height={height}>
@@ -51,13 +59,20 @@ export function RunDetails({run, promptText, logPath, entry, sweep, width, heigh
 	if (run.error_message) rows.push(['error', `${run.failure_kind ? `${run.failure_kind}: ` : ''}${plain(run.error_message)}`]);
 	return (
 		<Dialog title={`Run ${run.id}`} width={width} height={height}>
-			{rows.slice(0, Math.max(1, height - 5)).map(([label, value]) => (
-				<Text key={label} wrap="truncate">
-					<Text dimColor>{label.padEnd(11)}</Text>
-					{value}
-				</Text>
-			))}
-			<Text dimColor>Esc closes</Text>
+			<ScrolledLines rows={detailRows(rows, dialogInnerWidth(width))} scroll={scroll} height={height} close="Esc closes" scrollMax={scrollMax} />
 		</Dialog>
+	);
+}
+
+/** Each label with its value wrapped beside it: "error      first row", "           next row". */
+function detailRows(rows: ReadonlyArray<[string, string]>, width: number) {
+	return rows.flatMap(([label, value]) =>
+		// plain(): paths and job ids come from the store too, and go through the one sanitizer.
+		wrapText(plain(value), Math.max(1, width - LABEL_WIDTH)).map((part, i) => (
+			<Text key={`${label}-${i}`} wrap="truncate">
+				<Text dimColor>{(i === 0 ? label : '').padEnd(LABEL_WIDTH)}</Text>
+				{part}
+			</Text>
+		)),
 	);
 }

@@ -21,6 +21,8 @@ type Props = {
 	height: number;
 	filter: string;
 	editingFilter: boolean;
+	/** The reopened filter's old text is selected (typing replaces it). */
+	filterSelected?: boolean;
 	total: number;
 	/** null: all runs; else the name of the prompt whose runs are shown. */
 	promptName: string | null;
@@ -29,10 +31,10 @@ type Props = {
 };
 
 export const RunsPane = memo(function RunsPane(props: Props) {
-	const {items, shown, selected, focused, width, height, filter, editingFilter, total, promptName, now, durations} = props;
+	const {items, shown, selected, focused, width, height, filter, editingFilter, filterSelected, total, promptName, now, durations} = props;
 	const scope = promptName === null ? 'all' : `of ${promptName}`;
 	return (
-		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, shown, total)}`} focused={focused} width={width} height={height}>
+		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, shown, total, filterSelected)}`} focused={focused} width={width} height={height}>
 			<ListRows
 				items={items}
 				selected={selected}

@@ -9,8 +9,9 @@ import type {LiveSnapshot, RunRow} from '../data/live-data.js';
 import type {QueueSnapshot} from '../data/queue-watch.js';
 import type {LogViewModel} from '../hooks/use-log-view.js';
 import type {ScreenModel} from '../hooks/use-screen-model.js';
+import {disabledPromptCommands} from '../keys/prompt-keys.js';
 import {disabledQueueCommands} from '../keys/queue-keys.js';
-import {bindingsFor} from '../keys/resolve.js';
+import {disabledRunCommands, runTarget} from '../keys/run-keys.js';
 import type {KeyContext} from '../keys/registry.js';
 import type {PaneLayout} from '../layout/layout.js';
 import type {AppState} from '../state/app-state.js';
@@ -20,6 +21,9 @@ import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
 import {KeyBar} from './key-bar.js';
 import {LogsPane} from './logs-pane.js';
+import {HostKeyDialog} from './host-key-dialog.js';
+import {SetupGuideView} from './setup-guide-view.js';
+import type {SetupInfo} from '../state/setup-guide.js';
 import {MessageDialog} from './message-dialog.js';
 import {PromptFormDialog} from './prompt-form-dialog.js';
 import {PromptsPane} from './prompts-pane.js';
@@ -36,9 +40,13 @@ export type ScreenProps = {
 	queue: QueueSnapshot;
 	logView: LogViewModel;
 	contexts: readonly KeyContext[];
+	/** Set by the details or message dialog when drawn: how far it can scroll. */
+	scrollMax: {current: number};
 	now: number;
 	logPath: (runId: string) => string;
 	promptText: (promptId: string) => string | null;
+	/** Where the config was looked for: the body's guide when there is no GPU host and no prompt. */
+	setup: SetupInfo;
 };
 
 export function Screen(props: ScreenProps) {
@@ -47,13 +55,16 @@ export function Screen(props: ScreenProps) {
 	const entry = queue.view?.queued.find(candidate => candidate.run.id === selectedRun?.id) ?? null;
 	const inQueue = state.focus === 'queue' && !state.modal;
 	const item = model.selectedQueueItem;
-	const hidden = useMemo(() => {
-		const off = new Set(inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : []);
-		// The run keys apply to a run: none on a host or sweep row, no cancel once it ended.
-		if (!selectedRun) for (const binding of bindingsFor('run')) off.add(binding.id);
-		else if (!isActive(selectedRun.status)) off.add('run.cancel');
-		return off;
-	}, [inQueue, item, queue.view, selectedRun]);
+	// The bar shows only the keys that apply to the selection (each controller says which do not).
+	const hidden = useMemo(
+		() =>
+			new Set([
+				...(inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : []),
+				...disabledRunCommands(runTarget(state.focus, model)),
+				...disabledPromptCommands(model.selectedPrompt),
+			]),
+		[inQueue, item, queue.view, state.focus, model],
+	);
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.rootHeight}>
 			<Box height={layout.header} flexShrink={0}>
@@ -62,6 +73,8 @@ export function Screen(props: ScreenProps) {
 			<Box height={layout.body.height} flexShrink={0}>
 				{state.modal ? (
 					<ModalBody {...props} />
+				) : queue.noHost && live.prompts.length === 0 && !inQueue ? (
+					<SetupGuideView setup={props.setup} width={layout.body.width} height={layout.body.height} />
 				) : inQueue ? (
 					<QueueView
 						sections={model.queueSections}
@@ -86,7 +99,7 @@ export function Screen(props: ScreenProps) {
 				now={now}
 				entry={entry}
 			/>
-			<KeyBar contexts={contexts} hidden={hidden} flash={state.flash} width={layout.columns} />
+			<KeyBar contexts={contexts} hidden={hidden} flash={state.flash} width={layout.columns} height={layout.bar} />
 		</Box>
 	);
 }
@@ -107,6 +120,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 			height={layout.prompts.height}
 			filter={state.filters.prompts}
 			editingFilter={state.editingFilter === 'prompts'}
+			filterSelected={state.filterSelected}
 			total={live.prompts.length}
 		/>
 	);
@@ -120,6 +134,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 			height={layout.runs.height}
 			filter={state.filters.runs}
 			editingFilter={state.editingFilter === 'runs'}
+			filterSelected={state.filterSelected}
 			total={live.runs.length}
 			promptName={promptName}
 			now={now}
@@ -135,6 +150,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 			window={logView.window}
 			focused={state.focus === 'logs'}
 			editingFilter={state.editingFilter === 'logs'}
+			filterSelected={state.filterSelected}
 			width={layout.logs.width}
 			height={layout.logs.height}
 		/>
@@ -160,26 +176,40 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 	);
 }
 
-function ModalBody({layout, state, model, live, queue, logPath, promptText}: ScreenProps) {
+function ModalBody({layout, state, model, live, queue, logPath, promptText, scrollMax}: ScreenProps) {
 	const {width, height} = layout.body;
 	const modal = state.modal;
 	switch (modal?.kind) {
 		case 'help':
-			return <HelpOverlay scroll={modal.scroll} width={width} height={height} />;
+			return (
+				<HelpOverlay scroll={modal.scroll} first={modal.first} filter={modal.filter ?? ''} typing={modal.typing ?? false} scrollMax={scrollMax} width={width} height={height} />
+			);
 		case 'confirm':
 			return <ConfirmDialog confirm={modal.confirm} width={width} height={height} />;
 		case 'editor':
 			return <WeightsEditor form={modal.form} width={width} height={height} />;
 		case 'prompt-form':
 			return <PromptFormDialog form={modal.form} width={width} height={height} />;
+		case 'host-key':
+			return <HostKeyDialog host={modal.host} hostKey={modal.key} busy={modal.busy} error={modal.error} width={width} height={height} />;
 		case 'message':
-			return <MessageDialog title={modal.title} text={modal.text} width={width} height={height} />;
+			return <MessageDialog title={modal.title} text={modal.text} scroll={modal.scroll ?? 0} scrollMax={scrollMax} width={width} height={height} />;
 		case 'details': {
 			const run: RunRow | null = live.runs.find(candidate => candidate.id === modal.runId) ?? model.selectedRun;
 			const entry = queue.view?.queued.find(candidate => candidate.run.id === modal.runId) ?? null;
 			const sweep = run?.sweep_id ? (live.sweeps[run.sweep_id] ?? null) : null;
 			return (
-				<RunDetails run={run} promptText={run ? promptText(run.prompt_id) : null} logPath={logPath(modal.runId)} entry={entry} sweep={sweep} width={width} height={height} />
+				<RunDetails
+					run={run}
+					promptText={run ? promptText(run.prompt_id) : null}
+					logPath={logPath(modal.runId)}
+					entry={entry}
+					sweep={sweep}
+					scroll={modal.scroll ?? 0}
+					scrollMax={scrollMax}
+					width={width}
+					height={height}
+				/>
 			);
 		}
 		default:

@@ -1,6 +1,6 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // A line made of coloured segments (see state/run-summary.ts), optionally highlighted as selected.
-import {Text} from 'ink';
+import {Text} from './text.js';
 import type {Segment} from '../state/run-summary.js';
 
 export function Segments({segments, inverse = false, bold = false}: {segments: readonly Segment[]; inverse?: boolean; bold?: boolean}) {

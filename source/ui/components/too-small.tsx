@@ -1,6 +1,7 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // Shown instead of the panes when the terminal is below the minimum size.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {Text} from './text.js';
 
 export function TooSmall({columns, rows, minColumns, minRows}: {columns: number; rows: number; minColumns: number; minRows: number}) {
 	return (

@@ -1,11 +1,13 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The launch / rerun form: one row per field, the focused one between ◀ ▶, changed values marked.
 // A field holding a list or range shows its values (or why it does not parse) beside it, and the
-// form says how many runs the sweep makes.
-import {Box, Text} from 'ink';
+// form says how many runs the sweep makes. A value the CLI would refuse shows as typed, with the
+// rule's message under it.
+import {Box} from 'ink';
+import {Text} from './text.js';
 import {formLists, gridLabel} from '../state/form-lists.js';
 import {progressBar} from '../state/run-summary.js';
-import {fieldText, fieldValue, visibleFields, type WeightsFormState} from '../state/weights-form.js';
+import {fieldProblem, fieldText, fieldValue, visibleFields, type WeightsFormState} from '../state/weights-form.js';
 import {Dialog} from './dialog.js';
 
 export function WeightsEditor({form, width, height}: {form: WeightsFormState; width: number; height: number}) {
@@ -14,6 +16,7 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 	const lists = formLists(form);
 	const grid = gridLabel(form);
 	const hiddenLists = lists.filter(list => !fields.some(field => field.id === list.id));
+	const hiddenProblems = form.advanced ? [] : visibleFields({advanced: true}).filter(field => field.advanced).flatMap(field => fieldProblem(form, field.id) ?? []);
 	return (
 		<Dialog title={title} width={width} height={height}>
 			<Text dimColor wrap="truncate">
@@ -23,7 +26,8 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 				const focused = field.id === form.field;
 				const value = fieldValue(form.values, field.id);
 				const list = lists.find(candidate => candidate.id === field.id);
-				const changed = list !== undefined || value !== fieldValue(form.initial, field.id);
+				const problem = fieldProblem(form, field.id);
+				const changed = list !== undefined || form.invalid[field.id] !== undefined || value !== fieldValue(form.initial, field.id);
 				const text = fieldText(form, field.id) + (focused && form.typing !== null ? '▏' : '');
 				return (
 					<Box key={field.id} flexDirection="column">
@@ -31,15 +35,17 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 							<Text bold={focused} color={focused ? 'cyan' : undefined}>{`${focused ? '›' : ' '} ${field.label.padEnd(10)}`}</Text>
 							<Text inverse={focused}>{` ${focused ? '◀' : ' '} ${text.padStart(10)} ${focused ? '▶' : ' '} `}</Text>
 							<Text color="yellow">{changed ? ' *' : '  '}</Text>
-							{list ? (
+							{problem ? (
+								<Text color="red">{' ✗'}</Text>
+							) : list ? (
 								<Text color={list.error ? 'red' : 'cyan'}>{list.error ? ' ✗' : ` ${list.values!.length} values`}</Text>
 							) : field.kind === 'number' && field.max === 1 ? (
 								<Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text>
 							) : null}
 						</Box>
-						{list?.error ? (
+						{(problem ?? list?.error) ? (
 							<Text color="red" wrap="truncate">
-								{`    ${list.error}`}
+								{`    ${problem ?? list?.error}`}
 							</Text>
 						) : null}
 					</Box>
@@ -47,11 +53,13 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 			})}
 			{form.advanced ? null : (
 				<Text dimColor wrap="truncate">
-					{`  advanced (a): steps ${fieldText(form, 'num_steps')} · guidance ${fieldText(form, 'guidance')} · seed ${fieldText(form, 'seed')} · gpus ${form.values.parameters.num_gpus} ...`}
+					{`  advanced (a): steps ${fieldText(form, 'num_steps')} · guidance ${fieldText(form, 'guidance')} · seed ${fieldText(form, 'seed')} · gpus ${fieldText(form, 'num_gpus')} ...`}
 				</Text>
 			)}
-			{hiddenLists.some(list => list.error) ? (
-				<Text color="red" wrap="truncate">{`  ${hiddenLists.filter(list => list.error).map(list => `${list.label}: ${list.error}`).join(' · ')}`}</Text>
+			{hiddenLists.some(list => list.error) || hiddenProblems.length > 0 ? (
+				<Text color="red" wrap="truncate">
+					{`  ${[...hiddenProblems, ...hiddenLists.filter(list => list.error).map(list => `${list.label}: ${list.error}`)].join(' · ')}`}
+				</Text>
 			) : null}
 			<Text color={grid ? 'cyan' : undefined} bold={Boolean(grid)} dimColor={!grid} wrap="truncate">
 				{grid ? `sweep: ${grid} (${lists.map(list => `${list.label} ${list.values?.length ?? '?'}`).join(' × ')})` : 'one run · a list (0.2,0.6) or range (0.1:0.5:0.2) in a field makes a sweep'}

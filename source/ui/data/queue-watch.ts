@@ -6,6 +6,7 @@
 // crashed is replaced; a lapsed lease sends no event, so this one check has to look).
 import {isActive, type Run} from '../../domain/model.js';
 import type {GpuInfo} from '../../executor/executor.js';
+import type {UnknownHostKey} from '../../executor/ssh-connect.js';
 import type {QueueView} from '../../service/queue.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import {messageOf, type Notice} from './live-data.js';
@@ -13,7 +14,10 @@ import {messageOf, type Notice} from './live-data.js';
 export type HostConnection =
 	| {kind: 'checking'}
 	| {kind: 'connected'; dockerProblem: string | null; gpus: readonly GpuInfo[]}
-	| {kind: 'error'; message: string};
+	| {kind: 'error'; message: string; unknownKey?: UnknownHostKey};
+
+/** A host whose key is not known yet, for the "trust this key?" dialog. */
+export type HostKeyQuestion = {host: string; key: UnknownHostKey};
 
 export type QueueSnapshot = {
 	/** null until first read (just after the first frame). */
@@ -21,12 +25,16 @@ export type QueueSnapshot = {
 	/** Why there is no GPU host (none configured), or null. */
 	noHost: string | null;
 	connections: Readonly<Record<string, HostConnection>>;
+	/** The first host with an unknown key that was not refused since the last check, or null. */
+	hostKeyQuestion: HostKeyQuestion | null;
 };
 
 export type QueueWatchOptions = {readDelayMs?: number; watchMs?: number};
 
 export class QueueWatch {
-	private snapshot: QueueSnapshot = {view: null, noHost: null, connections: {}};
+	private snapshot: QueueSnapshot = {view: null, noHost: null, connections: {}, hostKeyQuestion: null};
+	/** Hosts whose unknown key the user refused: not asked again until the next check (R). */
+	private readonly refusedKeys = new Set<string>();
 	private viewKey = '';
 	private readonly listeners = new Set<() => void>();
 	private readonly workerListeners = new Set<(here: boolean) => void>();
@@ -92,8 +100,12 @@ export class QueueWatch {
 			return;
 		}
 		const names = this.service.hosts.names();
+		this.refusedKeys.clear();
 		const before = this.snapshot.connections;
-		this.set({connections: Object.fromEntries(names.map(name => [name, before[name]?.kind === 'connected' ? before[name] : {kind: 'checking'}]))});
+		this.set({
+			connections: Object.fromEntries(names.map(name => [name, before[name]?.kind === 'connected' ? before[name] : {kind: 'checking'}])),
+			hostKeyQuestion: null,
+		});
 		let connections: Record<string, HostConnection>;
 		try {
 			const reports = await this.service.hostReports();
@@ -102,7 +114,9 @@ export class QueueWatch {
 					report.name,
 					report.connected
 						? {kind: 'connected', dockerProblem: report.docker.ok ? null : report.docker.detail, gpus: report.gpus}
-						: {kind: 'error', message: report.error ?? `cannot reach ${report.host}`},
+						: report.unknownHostKey
+							? {kind: 'error', message: 'unknown host key', unknownKey: report.unknownHostKey}
+							: {kind: 'error', message: report.error ?? `cannot reach ${report.host}`},
 				]),
 			);
 		} catch (error) {
@@ -111,9 +125,28 @@ export class QueueWatch {
 		}
 		if (this.closed) return;
 		for (const [name, connection] of Object.entries(connections)) {
-			if (connection.kind === 'error' && this.snapshot.connections[name]?.kind !== 'error') this.notice(`host ${name}: ${connection.message}`, 'error');
+			if (connection.kind === 'error' && !connection.unknownKey && this.snapshot.connections[name]?.kind !== 'error') this.notice(`host ${name}: ${connection.message}`, 'error');
 		}
-		this.set({connections});
+		this.set({connections, hostKeyQuestion: this.question(connections)});
+	}
+
+	/** Trusts the host's key (written to known_hosts), then checks the hosts again. */
+	async trustHostKey(name: string): Promise<void> {
+		await this.service.trustHostKey(name);
+		if (!this.closed) await this.checkHosts();
+	}
+
+	/** No to the host's key: the question goes until the next check (R asks again). */
+	refuseHostKey(name: string): void {
+		this.refusedKeys.add(name);
+		this.set({hostKeyQuestion: this.question(this.snapshot.connections)});
+	}
+
+	private question(connections: Readonly<Record<string, HostConnection>>): HostKeyQuestion | null {
+		for (const [host, connection] of Object.entries(connections)) {
+			if (connection.kind === 'error' && connection.unknownKey && !this.refusedKeys.has(host)) return {host, key: connection.unknownKey};
+		}
+		return null;
 	}
 
 	/** Reads the queue again now (R). */

@@ -4,16 +4,34 @@
 import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../domain/model.js';
 import {TypedEmitter} from '../../service/events.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
+import type {SetupInfo} from '../state/setup-guide.js';
 import type {Settings} from '../state/weights-form.js';
+import type {NotifyMode} from '../../format/notify.js';
+import {copyWithOsc52, type CopyText, type TerminalWrite} from '../system/clipboard.js';
 import {completeFolderPath, type CompletePath} from '../system/complete-path.js';
+import {notifyOnTerminal, type NotifyRunEnded} from '../system/notify-terminal.js';
 import {openWithSystemPlayer, type OpenFile} from '../system/open-file.js';
 import {saveLogInto, type SaveLog} from '../system/save-log.js';
 import {LiveData, type LiveDataOptions} from './live-data.js';
 import {LogStore, type LogStoreOptions} from './log-store.js';
 import {LogTails} from './log-tails.js';
 import {QueueWatch, type QueueWatchOptions} from './queue-watch.js';
+import {RunEndNotifier} from './run-end-notifier.js';
 
-export type SystemFunctions = {openFile: OpenFile; saveLog: SaveLog; completePath: CompletePath};
+export type SystemFunctions = {
+	openFile: OpenFile;
+	/** Opens a folder with the file manager (default: the same opener as openFile). */
+	openFolder: OpenFile;
+	saveLog: SaveLog;
+	completePath: CompletePath;
+	/** Copies text to the user's clipboard through the terminal (OSC 52); says how. */
+	copyText: CopyText;
+	/** The bell or a desktop notification when a run ends. */
+	notifyRunEnded: NotifyRunEnded;
+};
+
+/** The terminal the escape sequences (clipboard, notifications) go to, and the environment that says which it is. */
+export type TerminalOptions = {write: TerminalWrite; env: NodeJS.ProcessEnv; notify?: NotifyMode};
 
 export type Notices = TypedEmitter<{notice: {text: string; tone: 'info' | 'error'}}>;
 
@@ -25,6 +43,10 @@ export type UiRuntime = {
 	tails: LogTails;
 	notices: Notices;
 	system: SystemFunctions;
+	/** Rings or notifies when a run seen active here ends. */
+	runEnds: RunEndNotifier;
+	/** Where the config was looked for: the start screen's guide when no GPU host is configured. */
+	setup: SetupInfo;
 	/** What the launch form starts from. */
 	defaults: Settings;
 	close(): void;
@@ -33,6 +55,10 @@ export type UiRuntime = {
 export type RuntimeOptions = {
 	service: WorkflowService;
 	system?: Partial<SystemFunctions>;
+	/** Default: none (nothing is written); the session passes its stdout and process.env. */
+	terminal?: TerminalOptions;
+	/** Where the config was looked for (the no-host screen lists it). */
+	setup?: SetupInfo;
 	defaults?: Settings;
 	live?: LiveDataOptions;
 	queue?: QueueWatchOptions;
@@ -43,6 +69,7 @@ export type RuntimeOptions = {
 export function startRuntime(runtime: UiRuntime): void {
 	runtime.live.start();
 	runtime.queue.start();
+	runtime.runEnds.start();
 }
 
 export function createRuntime(options: RuntimeOptions): UiRuntime {
@@ -53,6 +80,17 @@ export function createRuntime(options: RuntimeOptions): UiRuntime {
 	const queue = new QueueWatch(options.service, notice, options.queue);
 	const tails = new LogTails(options.service, logs, notice);
 	const offWorker = queue.onWorkerHere(here => tails.setWorkerHere(here));
+	// No terminal given (tests, the bench): the sequences go nowhere; the session passes its stdout.
+	const terminal = options.terminal ?? {write: () => {}, env: {}};
+	const system: SystemFunctions = {
+		openFile: options.system?.openFile ?? openWithSystemPlayer,
+		openFolder: options.system?.openFolder ?? openWithSystemPlayer,
+		saveLog: options.system?.saveLog ?? saveLogInto(process.cwd()),
+		completePath: options.system?.completePath ?? (typed => completeFolderPath(typed)),
+		copyText: options.system?.copyText ?? copyWithOsc52(terminal.write, terminal.env),
+		notifyRunEnded: options.system?.notifyRunEnded ?? notifyOnTerminal(terminal.write, terminal.notify ?? 'auto', terminal.env),
+	};
+	const runEnds = new RunEndNotifier(options.service, run => system.notifyRunEnded(run));
 	return {
 		service: options.service,
 		live,
@@ -60,14 +98,13 @@ export function createRuntime(options: RuntimeOptions): UiRuntime {
 		logs,
 		tails,
 		notices,
-		system: {
-			openFile: options.system?.openFile ?? openWithSystemPlayer,
-			saveLog: options.system?.saveLog ?? saveLogInto(process.cwd()),
-			completePath: options.system?.completePath ?? (typed => completeFolderPath(typed)),
-		},
+		system,
+		runEnds,
+		setup: options.setup ?? {configFiles: [], configSource: null, invocation: 'cosmos-tui'},
 		defaults: options.defaults ?? {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}},
 		close() {
 			offWorker();
+			runEnds.close();
 			live.close();
 			queue.close();
 			logs.close();

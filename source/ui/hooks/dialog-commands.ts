@@ -1,21 +1,55 @@
 // What the registry commands of the dialogs do: help, confirmation, the launch / rerun form and
 // the new-prompt form. Split from use-commands.ts, which handles the main screen.
 import type {Dispatch} from 'react';
-import {helpLines} from '../keys/help.js';
 import type {CommandId} from '../keys/registry.js';
 import type {KeyPress} from '../keys/resolve.js';
 import type {AppAction, AppState} from '../state/app-state.js';
 import {reduceConfirm} from '../state/confirm.js';
 import type {Actions} from './use-actions.js';
 
-const HELP_LINES = helpLines().length;
+/** `scrollMax`: how far the open help, details or message can scroll, as last drawn. */
+type DialogDeps = {state: AppState; dispatch: Dispatch<AppAction>; actions: Actions; helpPage: number; scrollMax?: number};
 
-type DialogDeps = {state: AppState; dispatch: Dispatch<AppAction>; actions: Actions; helpPage: number};
-
-export function runDialogCommand(command: CommandId, press: KeyPress, {state, dispatch, actions, helpPage}: DialogDeps): void {
+export function runDialogCommand(command: CommandId, press: KeyPress, {state, dispatch, actions, helpPage, scrollMax = 0}: DialogDeps): void {
 	const modal = state.modal;
 	switch (command) {
 		case 'help.close':
+			// Esc clears the help's filter first, then closes.
+			if (press.name === 'esc' && modal?.kind === 'help' && modal.filter) dispatch({type: 'help-filter', filter: '', typing: false});
+			else dispatch({type: 'close'});
+			return;
+		case 'help.filter':
+			if (modal?.kind === 'help') dispatch({type: 'help-filter', filter: modal.filter ?? '', typing: true});
+			return;
+		case 'help-filter.apply':
+		case 'help-filter.cancel':
+		case 'help-filter.erase':
+		case 'help-filter.type': {
+			if (modal?.kind !== 'help') return;
+			const filter = modal.filter ?? '';
+			if (command === 'help-filter.apply') dispatch({type: 'help-filter', filter, typing: false});
+			else if (command === 'help-filter.cancel') dispatch({type: 'help-filter', filter: '', typing: false});
+			else if (command === 'help-filter.erase') dispatch({type: 'help-filter', filter: [...filter].slice(0, -1).join(''), typing: true});
+			else dispatch({type: 'help-filter', filter: filter + press.text.replaceAll(/[\r\n\t]/g, ' '), typing: true});
+			return;
+		}
+		case 'details.down':
+		case 'details.up':
+		case 'message.down':
+		case 'message.up': {
+			if (modal?.kind !== 'details' && modal?.kind !== 'message') return;
+			const step = press.name.startsWith('page') ? Math.max(1, helpPage - 3) : 1;
+			const from = Math.min(modal.scroll ?? 0, scrollMax);
+			const next = Math.min(scrollMax, Math.max(0, from + (command.endsWith('.down') ? step : -step)));
+			dispatch({type: 'modal-scroll', scroll: next});
+			return;
+		}
+		case 'host-key.accept':
+			if (modal?.kind === 'host-key' && !modal.busy) void actions.acceptHostKey(modal.host, modal.key);
+			return;
+		case 'host-key.refuse':
+			if (modal?.kind === 'host-key' && !modal.busy) actions.refuseHostKey(modal.host);
+			return;
 		case 'details.close':
 		case 'message.close':
 		case 'editor.cancel':
@@ -26,7 +60,7 @@ export function runDialogCommand(command: CommandId, press: KeyPress, {state, di
 		case 'help.up': {
 			if (modal?.kind !== 'help') return;
 			const step = press.name.startsWith('page') ? helpPage - 1 : 1;
-			const max = Math.max(0, HELP_LINES - helpPage);
+			const max = scrollMax;
 			const next = Math.min(max, Math.max(0, modal.scroll + (command === 'help.down' ? step : -step)));
 			dispatch({type: 'help-scroll', delta: next - modal.scroll});
 			return;
@@ -68,19 +102,19 @@ export function runDialogCommand(command: CommandId, press: KeyPress, {state, di
 			return;
 
 		case 'form.complete':
+			// Tab completes the folder path in the folder field, and moves on elsewhere.
 			if (modal?.kind !== 'prompt-form') return;
-			if (modal.form.field === 'text') dispatch({type: 'prompt-form', action: {type: 'field', field: 'folder'}});
-			else void actions.completeFolder(modal.form);
+			if (modal.form.field === 'folder') void actions.completeFolder(modal.form);
+			else dispatch({type: 'prompt-form', action: {type: 'move', direction: 1}});
 			return;
 		case 'form.next-field':
 		case 'form.previous-field':
-			if (modal?.kind !== 'prompt-form') return;
-			dispatch({type: 'prompt-form', action: {type: 'field', field: modal.form.field === 'text' ? 'folder' : 'text'}});
+			dispatch({type: 'prompt-form', action: {type: 'move', direction: command === 'form.next-field' ? 1 : -1}});
 			return;
 		case 'form.submit':
 			if (modal?.kind !== 'prompt-form') return;
-			if (modal.form.field === 'text') dispatch({type: 'prompt-form', action: {type: 'field', field: 'folder'}});
-			else void actions.submitPromptForm(modal.form);
+			if (modal.form.field === 'folder') void actions.submitPromptForm(modal.form);
+			else dispatch({type: 'prompt-form', action: {type: 'enter'}});
 			return;
 		case 'form.erase':
 			dispatch({type: 'prompt-form', action: {type: 'erase'}});

@@ -2,17 +2,20 @@
 // host, delete, create a prompt, open the video, save the log. Each call reports back as app
 // actions (a dialog, a message, a new selection); errors become one line for the user, never a
 // crash. Nothing here launches or follows a run: the service queues it and its worker does.
+import path from 'node:path';
 import {useMemo, type Dispatch} from 'react';
 import {isActive, type Prompt, type Run} from '../../domain/model.js';
 import {formatBytes} from '../../format/format.js';
 import type {Move} from '../../service/scheduler/queue-order.js';
 import {messageOf} from '../data/live-data.js';
 import type {UiRuntime} from '../data/runtime.js';
+import {NoOpenerError} from '../system/open-file.js';
+import type {UnknownHostKey} from '../../executor/ssh-connect.js';
 import type {AppAction} from '../state/app-state.js';
 import {cancelQuestion, openConfirm, type ConfirmIntent} from '../state/confirm.js';
 import {MAX_FORM_SWEEP, formSweep} from '../state/form-lists.js';
-import {openPromptForm, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
-import {formChanges, openWeightsForm, reduceWeightsForm, type WeightsFormState} from '../state/weights-form.js';
+import {createdMessage, openPromptForm, promptRequest, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
+import {formChanges, openWeightsForm, reduceWeightsForm, type HostGpus, type WeightsFormState} from '../state/weights-form.js';
 
 export type Actions = ReturnType<typeof makeActions>;
 
@@ -24,6 +27,12 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 	const {service, system} = runtime;
 	const flash = (text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'flash', text, tone});
 	const showError = (title: string, error: unknown) => dispatch({type: 'open', modal: {kind: 'message', title, text: messageOf(error)}});
+	/** No opener on this machine (a server over SSH): the whole path to read, and on the clipboard. */
+	const showPath = (title: string, what: string, error: NoOpenerError) => {
+		const copied = system.copyText(error.target);
+		const text = `${error.opener} is not installed on this machine. ${what} is at: ${error.target} (path ${copied})`;
+		dispatch({type: 'open', modal: {kind: 'message', title, text}});
+	};
 	/** Shows a new run (or a new sweep's row) in the runs pane, selected. */
 	const select = (id: string) => {
 		dispatch({type: 'close'});
@@ -31,17 +40,18 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 		dispatch({type: 'focus', pane: 'runs'});
 	};
 
+	/** The hosts' GPU counts as the queue view last read them, so the form refuses more GPUs than any has. */
+	const hostGpus = (): HostGpus[] => (runtime.queue.getSnapshot().view?.hosts ?? []).map(host => ({name: host.name, gpus: host.gpus?.length ?? null}));
+
 	return {
 		openLaunchForm(prompt: Pick<Prompt, 'id' | 'name'>) {
-			dispatch({
-				type: 'open',
-				modal: {kind: 'editor', form: openWeightsForm({mode: 'launch', promptId: prompt.id, promptName: prompt.name, settings: runtime.defaults})},
-			});
+			const form = openWeightsForm({mode: 'launch', promptId: prompt.id, promptName: prompt.name, settings: runtime.defaults, hosts: hostGpus()});
+			dispatch({type: 'open', modal: {kind: 'editor', form}});
 		},
 
 		openRerunForm(run: Run & {promptName: string}) {
 			const settings = {weights: run.control_weights, parameters: run.parameters};
-			const form = openWeightsForm({mode: 'rerun', promptId: run.prompt_id, promptName: run.promptName, parentRunId: run.id, settings});
+			const form = openWeightsForm({mode: 'rerun', promptId: run.prompt_id, promptName: run.promptName, parentRunId: run.id, settings, hosts: hostGpus()});
 			dispatch({type: 'open', modal: {kind: 'editor', form}});
 		},
 
@@ -89,12 +99,13 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			dispatch({type: 'prompt-form', action: {type: 'submitting'}});
 			if (!next.submitting) return;
 			try {
-				const {prompt, created} = await service.createPrompt({text: next.text, videoDir: next.folder.trim()});
+				const result = await service.createPrompt(promptRequest(next));
+				const {prompt} = result;
 				dispatch({type: 'close'});
 				dispatch({type: 'focus', pane: 'prompts'});
 				dispatch({type: 'set-filter', pane: 'prompts', filter: ''});
 				dispatch({type: 'move', pane: 'prompts', ids: [], move: {kind: 'id', id: prompt.id}});
-				flash(created ? `prompt ${prompt.name} created; r runs it` : `the same prompt exists already: ${prompt.name}`);
+				flash(createdMessage(result));
 			} catch (error) {
 				dispatch({type: 'prompt-form', action: {type: 'failed', message: messageOf(error)}});
 			}
@@ -191,17 +202,49 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 				await system.openFile(video);
 				flash(`opening ${video}`);
 			} catch (error) {
-				flash(messageOf(error), 'error');
+				if (error instanceof NoOpenerError) showPath('No video player here', 'The video', error);
+				else flash(messageOf(error), 'error');
+			}
+		},
+
+		/** The run's output folder in the file manager; without one, its path shown and copied. */
+		async openOutputFolder(run: Run) {
+			const folder = run.outputs.dir ?? (run.outputs.video ? path.dirname(run.outputs.video) : service.files.outputsDir(run.id));
+			try {
+				await system.openFolder(folder);
+				flash(`opening ${folder}`);
+			} catch (error) {
+				if (error instanceof NoOpenerError) showPath('No file manager here', 'The output folder', error);
+				else flash(messageOf(error), 'error');
 			}
 		},
 
 		async saveLog(run: Run) {
 			try {
-				const target = await system.saveLog(service.files.logPath(run.id), run.id);
+				const target = path.resolve(await system.saveLog(service.files.logPath(run.id), run.id));
 				flash(`log saved to ${target}`);
 			} catch (error) {
 				flash(messageOf(error), 'error');
 			}
+		},
+
+		/** Trusts the host's key (known_hosts), checks the hosts again, and closes the dialog. */
+		async acceptHostKey(host: string, key: UnknownHostKey) {
+			dispatch({type: 'open', modal: {kind: 'host-key', host, key, busy: true, error: null}});
+			try {
+				await runtime.queue.trustHostKey(host);
+				dispatch({type: 'close'});
+				flash(`${host}: host key trusted and remembered in known_hosts`);
+			} catch (error) {
+				dispatch({type: 'open', modal: {kind: 'host-key', host, key, busy: false, error: messageOf(error)}});
+			}
+		},
+
+		/** Leaves the key untrusted: the header keeps saying so, and R asks again. */
+		refuseHostKey(host: string) {
+			runtime.queue.refuseHostKey(host);
+			dispatch({type: 'close'});
+			flash(`${host}: key not trusted; R checks the hosts and asks again`);
 		},
 
 		refresh() {

@@ -1,11 +1,15 @@
 // What each registry command does on the main screen. The input hook resolves keys to commands;
 // this maps them to state changes (dispatch), log view moves and service actions. Commands of the
-// dialogs (help, confirmation, forms) are in dialog-commands.ts; the queue view's are with their
-// bindings in keys/queue-keys.ts.
+// dialogs (help, confirmation, forms) are in dialog-commands.ts; the queue view's, the selected
+// run's and the prompts pane's are with their bindings (and why they cannot run now) in
+// keys/queue-keys.ts, keys/run-keys.ts and keys/prompt-keys.ts.
 import {useApp} from 'ink';
 import type {Dispatch} from 'react';
 import type {QueueSnapshot} from '../data/queue-watch.js';
+import {activeContexts} from '../keys/contexts.js';
+import {isPromptCommand, runPromptCommand, type PromptHandlers} from '../keys/prompt-keys.js';
 import {isQueueCommand, runQueueCommand, type QueueHandlers} from '../keys/queue-keys.js';
+import {isRunCommand, runRunCommand, runTarget, type RunHandlers} from '../keys/run-keys.js';
 import type {CommandHandler} from './use-key-router.js';
 import type {AppAction, AppState, Focus} from '../state/app-state.js';
 import type {Actions} from './use-actions.js';
@@ -22,6 +26,8 @@ export type CommandDeps = {
 	queue: QueueSnapshot;
 	/** Rows inside each pane, the queue view and the help, for paging. */
 	pages: {prompts: number; runs: number; logs: number; queue: number; help: number};
+	/** How far the open details or message can scroll, as last drawn. */
+	scrollMax: {current: number};
 };
 
 const FOCUS_KEYS = {'focus.prompts': 'prompts', 'focus.runs': 'runs', 'focus.logs': 'logs', 'focus.queue': 'queue'} as const satisfies Record<string, Focus>;
@@ -53,16 +59,34 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		move: (runId, where) => void actions.moveRun(runId, where),
 		setPaused: (host, paused) => void actions.setPaused(host, paused),
 	};
-	/** The run keys need a run: on a sweep's row (or a host's) they say so. */
-	const withRun = (act: (run: NonNullable<typeof selectedRun>) => void) => {
-		if (selectedRun) act(selectedRun);
-		else if (state.focus === 'queue' && model.selectedQueueItem?.kind === 'host') flash('a host: select a run');
-		else if (selectedRunItem?.kind === 'sweep') flash(`${selectedRunItem.id} is a sweep: select one of its runs (Enter unfolds it)`);
+	const runHandlers: RunHandlers = {
+		rerun: run => actions.openRerunForm(run),
+		cancel: run => actions.askCancel(run),
+		delete: run => void actions.askDeleteRun(run),
+		openOutput: run => void actions.openOutput(run),
+		saveLog: run => void actions.saveLog(run),
+		openFolder: run => void actions.openOutputFolder(run),
+	};
+	const promptHandlers: PromptHandlers = {
+		open: () => {
+			dispatch({type: 'scope', scope: 'prompt'});
+			dispatch({type: 'focus', pane: 'runs'});
+		},
+		run: prompt => actions.openLaunchForm(prompt),
+		delete: prompt => void actions.askDeletePrompt(prompt),
 	};
 
 	return (command, press) => {
 		if (isQueueCommand(command)) {
 			runQueueCommand(command, {item: model.selectedQueueItem, hosts: deps.queue.view?.hosts ?? []}, queueHandlers, flash);
+			return;
+		}
+		if (isRunCommand(command)) {
+			runRunCommand(command, runTarget(state.focus, model), runHandlers, flash);
+			return;
+		}
+		if (isPromptCommand(command)) {
+			runPromptCommand(command, selectedPrompt, state.filters.prompts, promptHandlers, flash);
 			return;
 		}
 		switch (command) {
@@ -71,7 +95,12 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 				exit();
 				return;
 			case 'app.help':
-				dispatch({type: 'open', modal: {kind: 'help', scroll: 0}});
+				// The keys of where `?` was pressed come first.
+				dispatch({type: 'open', modal: {kind: 'help', scroll: 0, first: activeContexts(state), filter: '', typing: false}});
+				return;
+			case 'app.last-message':
+				if (state.lastFlash) dispatch({type: 'open', modal: {kind: 'message', title: state.lastFlash.tone === 'error' ? 'Error' : 'Message', text: state.lastFlash.text}});
+				else flash('no message yet');
 				return;
 			case 'app.refresh':
 				actions.refresh();
@@ -118,7 +147,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 				return;
 			case 'filter.start':
 				if (state.focus === 'queue') flash('the queue view has no filter: / filters the runs pane (2)');
-				else dispatch({type: 'edit-filter', pane: state.focus});
+				else dispatch({type: 'edit-filter', pane: state.focus, selected: listFilter !== ''});
 				return;
 			case 'filter.next':
 			case 'filter.previous': {
@@ -129,17 +158,6 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 				return;
 			}
 
-			case 'prompt.open':
-				if (!selectedPrompt) return;
-				dispatch({type: 'scope', scope: 'prompt'});
-				dispatch({type: 'focus', pane: 'runs'});
-				return;
-			case 'prompt.run':
-				if (selectedPrompt) actions.openLaunchForm(selectedPrompt);
-				return;
-			case 'prompt.delete':
-				if (selectedPrompt) void actions.askDeletePrompt(selectedPrompt);
-				return;
 			case 'run.details':
 				if (selectedRunItem?.kind === 'sweep') dispatch({type: 'toggle-fold', sweepId: selectedRunItem.id});
 				else if (selectedRun) dispatch({type: 'open', modal: {kind: 'details', runId: selectedRun.id}});
@@ -151,21 +169,6 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 			}
 			case 'run.scope':
 				dispatch({type: 'scope', scope: state.runScope === 'all' ? 'prompt' : 'all'});
-				return;
-			case 'run.rerun':
-				withRun(run => actions.openRerunForm(run));
-				return;
-			case 'run.cancel':
-				withRun(run => actions.askCancel(run));
-				return;
-			case 'run.delete':
-				withRun(run => void actions.askDeleteRun(run));
-				return;
-			case 'run.open-output':
-				withRun(run => void actions.openOutput(run));
-				return;
-			case 'run.save-log':
-				withRun(run => void actions.saveLog(run));
 				return;
 			case 'log.wrap':
 				logView.apply({type: 'toggle-wrap'});
@@ -185,14 +188,18 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 				dispatch({type: 'edit-filter', pane: null});
 				return;
 			case 'filter.erase':
-				setFilter([...editedFilter].slice(0, -1).join(''));
+			case 'filter.clear':
+				setFilter(state.filterSelected || command === 'filter.clear' ? '' : [...editedFilter].slice(0, -1).join(''));
+				dispatch({type: 'edit-filter', pane: state.editingFilter});
 				return;
 			case 'filter.type':
-				setFilter(editedFilter + press.text.replaceAll(/[\r\n\t]/g, ' '));
+				// Typing over a reopened filter replaces its selected text.
+				setFilter((state.filterSelected ? '' : editedFilter) + press.text.replaceAll(/[\r\n\t]/g, ' '));
+				dispatch({type: 'edit-filter', pane: state.editingFilter});
 				return;
 
 			default:
-				runDialogCommand(command, press, {state, dispatch, actions, helpPage: pages.help});
+				runDialogCommand(command, press, {state, dispatch, actions, helpPage: pages.help, scrollMax: deps.scrollMax.current});
 		}
 	};
 }

@@ -1,19 +1,30 @@
 // The one input handler: key presses go through the registry for the active contexts, and the
 // matching command runs. Text fields take pasted text whole; elsewhere each character counts.
+// Mouse reports are taken out first: a listener ahead of Ink's own on its input events reads
+// them (../input/mouse.ts) and marks that input as used, so a report never reaches the keys as
+// text (a filter being typed never gets "[<64;10;5M").
 import {useInput, useStdin, type Key} from 'ink';
 import {useCallback, useEffect, useRef} from 'react';
+import {createMouseReader, type MouseEvent} from '../input/mouse.js';
 import type {CommandId, KeyContext} from '../keys/registry.js';
 import {keyPresses, resolveBinding, type KeyPress} from '../keys/resolve.js';
 
 export type CommandHandler = (command: CommandId, press: KeyPress) => void;
+export type MouseHandler = (event: MouseEvent) => void;
+
+/** No key held: for text that came in the same read as a mouse report. */
+const PLAIN_KEY = {ctrl: false, shift: false, meta: false, tab: false, backspace: false, delete: false, return: false, escape: false} as Key;
 
 const TEXT_CONTEXTS: readonly KeyContext[] = ['filter', 'prompt-form'];
 
-export function useKeyRouter(contexts: readonly KeyContext[], onCommand: CommandHandler): void {
-	const {isRawModeSupported} = useStdin();
-	// The latest contexts and handler, read at key time: the input listener itself never changes.
-	const latest = useRef({contexts, onCommand});
-	latest.current = {contexts, onCommand};
+export function useKeyRouter(contexts: readonly KeyContext[], onCommand: CommandHandler, onMouse?: MouseHandler): void {
+	const {isRawModeSupported, internal_eventEmitter: inkInput} = useStdin();
+	// The latest contexts and handlers, read at key time: the input listeners themselves never change.
+	const latest = useRef({contexts, onCommand, onMouse});
+	latest.current = {contexts, onCommand, onMouse};
+	const mouse = useRef(createMouseReader());
+	/** For the input being handled: null when it held no mouse report, else the text left of it. */
+	const leftOfMouse = useRef<string | null>(null);
 	const queue = useRef<KeyPress[]>([]);
 	const timer = useRef<NodeJS.Immediate | null>(null);
 
@@ -33,8 +44,11 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 
 	const handler = useCallback(
 		(input: string, key: Key) => {
+			const left = leftOfMouse.current;
+			leftOfMouse.current = null;
+			if (left === '') return;
 			const keepText = latest.current.contexts.some(context => TEXT_CONTEXTS.includes(context));
-			const presses = keyPresses(input, key, keepText);
+			const presses = left === null ? keyPresses(input, key, keepText) : keyPresses(left, PLAIN_KEY, keepText);
 			if (queue.current.length === 0 && presses.length > 0) run(presses.shift()!);
 			queue.current.push(...presses);
 			if (queue.current.length > 0) timer.current ??= setImmediate(drain);
@@ -47,6 +61,22 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 		},
 		[],
 	);
+	// Ahead of Ink's useInput listener (prepended), on the same input events: Ink has already cut
+	// the input into keys and sequences; a report cut short is held until its rest arrives.
+	useEffect(() => {
+		if (!isRawModeSupported) return;
+		const reader = mouse.current;
+		const onInput = (input: string) => {
+			const read = reader.push(input);
+			leftOfMouse.current = read.text === input ? null : read.text;
+			for (const event of read.events) latest.current.onMouse?.(event);
+		};
+		inkInput.prependListener('input', onInput);
+		return () => {
+			inkInput.removeListener('input', onInput);
+			reader.reset();
+		};
+	}, [inkInput, isRawModeSupported]);
 	// Raw mode only works on a terminal; without one the screen still renders, read-only.
 	useInput(handler, {isActive: isRawModeSupported});
 }

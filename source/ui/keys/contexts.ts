@@ -12,6 +12,7 @@ const PANE_CONTEXTS = {
 } as const satisfies Record<AppState['focus'], readonly KeyContext[]>;
 
 export function activeContexts(state: Pick<AppState, 'modal' | 'editingFilter' | 'focus'>): readonly KeyContext[] {
+	if (state.modal?.kind === 'help' && state.modal.typing) return ['help-filter', 'always'];
 	if (state.modal) return [state.modal.kind, 'always'];
 	if (state.editingFilter) return ['filter', 'always'];
 	return PANE_CONTEXTS[state.focus];

@@ -1,4 +1,7 @@
-// The help overlay's content, straight from the registry: every binding, grouped by context.
+// The help overlay's content, straight from the registry: every binding, grouped by context, the
+// contexts where `?` was pressed first, narrowed by a filter typed in the help.
+import {matchesNeedle} from '../text/styled.js';
+import {wrapText} from '../text/wrap.js';
 import {CONTEXT_TITLES, KEY_BINDINGS, keyLabel, type KeyContext} from './registry.js';
 
 export type HelpLine = {kind: 'title'; text: string} | {kind: 'binding'; keys: string; description: string} | {kind: 'gap'};
@@ -17,18 +20,33 @@ const ORDER: readonly KeyContext[] = [
 	'confirm',
 	'details',
 	'message',
+	'host-key',
 	'help',
+	'help-filter',
 	'always',
 ];
 
-export function helpLines(): HelpLine[] {
+/**
+ * The help's lines: the sections of `first` (the contexts active where `?` was pressed, in their
+ * order) at the top, then the others; with a filter, only the bindings whose keys or description
+ * hold it (smart case), under their section's title. With `width` (the description's columns),
+ * a long description goes on under itself on the next lines, rather than being cut.
+ */
+export function helpLines(first: readonly KeyContext[] = [], filter = '', width = Number.POSITIVE_INFINITY): HelpLine[] {
 	const lines: HelpLine[] = [];
-	for (const context of ORDER) {
-		const bindings = KEY_BINDINGS.filter(binding => binding.context === context);
+	// Contexts missing from ORDER (added later) still show, after the others.
+	const order = [...new Set([...first.filter(context => context !== 'always'), ...ORDER, ...(Object.keys(CONTEXT_TITLES) as KeyContext[])])];
+	for (const context of order) {
+		const bindings = KEY_BINDINGS.filter(binding => binding.context === context)
+			.map(binding => ({kind: 'binding' as const, keys: binding.keys.map(keyLabel).join(' '), description: binding.description}))
+			.filter(line => matchesNeedle(line.keys, filter) || matchesNeedle(line.description, filter));
 		if (bindings.length === 0) continue;
 		if (lines.length > 0) lines.push({kind: 'gap'});
 		lines.push({kind: 'title', text: CONTEXT_TITLES[context]});
-		for (const binding of bindings) lines.push({kind: 'binding', keys: binding.keys.map(keyLabel).join(' '), description: binding.description});
+		for (const line of bindings) {
+			const rows = Number.isFinite(width) ? wrapText(line.description, Math.max(10, width)) : [line.description];
+			rows.forEach((row, i) => lines.push({kind: 'binding', keys: i === 0 ? line.keys : '', description: row}));
+		}
 	}
 	return lines;
 }

@@ -6,9 +6,12 @@
 // Two pseudo keys match a class of characters in text fields: '<text>' any printable text,
 // '<digit>' 0-9, '.', ',' and ':' (numbers, lists and ranges).
 //
-// The queue view's bindings live in queue-keys.ts beside their handlers and "why not now" (as
-// lazygit's controllers); they are part of this table all the same.
+// The queue view's, the selected run's and the prompts pane's bindings live in queue-keys.ts,
+// run-keys.ts and prompt-keys.ts beside their handlers and "why not now" (as lazygit's
+// controllers); they are part of this table all the same.
+import {PROMPT_BINDINGS} from './prompt-keys.js';
 import {QUEUE_BINDINGS} from './queue-keys.js';
+import {RUN_BINDINGS} from './run-keys.js';
 
 /** Where a binding applies. Panes and dialogs each have one; 'run' is "the selected run" (runs, logs and queue). */
 export type KeyContext =
@@ -22,11 +25,13 @@ export type KeyContext =
 	| 'queue'
 	| 'filter'
 	| 'help'
+	| 'help-filter'
 	| 'confirm'
 	| 'editor'
 	| 'prompt-form'
 	| 'details'
-	| 'message';
+	| 'message'
+	| 'host-key';
 
 export type Binding = {
 	readonly id: string;
@@ -51,10 +56,12 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
 	queue: 'Queue view',
 	filter: 'Typing a filter',
 	help: 'This help',
+	'help-filter': 'Filtering this help',
 	confirm: 'Confirmation',
 	editor: 'Launch / rerun form',
 	'prompt-form': 'New prompt form',
 	details: 'Run details',
+	'host-key': 'Unknown host key',
 	message: 'Message',
 };
 
@@ -72,6 +79,7 @@ export const KEY_BINDINGS = [
 	{id: 'prompt.create', keys: ['c'], label: 'new prompt', context: 'global', description: 'Create a prompt: text and a video folder'},
 	{id: 'app.refresh', keys: ['R'], label: 'refresh', context: 'global', description: 'Reload prompts, runs and the host status'},
 	{id: 'app.back', keys: ['esc'], label: 'back', context: 'global', description: 'Clear the filter, else go back to the previous pane'},
+	{id: 'app.last-message', keys: ['!'], label: 'message', context: 'global', description: 'Show the last message in full (the bar cuts long ones)'},
 
 	{id: 'nav.down', keys: ['j', 'down'], label: 'down', context: 'navigation', description: 'Next item (logs: scroll down)'},
 	{id: 'nav.up', keys: ['k', 'up'], label: 'up', context: 'navigation', description: 'Previous item (logs: scroll up, pauses following)'},
@@ -83,19 +91,13 @@ export const KEY_BINDINGS = [
 	{id: 'filter.next', keys: ['n'], label: 'next match', context: 'navigation', description: 'Next match of the filter'},
 	{id: 'filter.previous', keys: ['N'], label: 'previous match', context: 'navigation', description: 'Previous match of the filter'},
 
-	{id: 'prompt.open', keys: ['enter'], label: 'its runs', context: 'prompts', description: "Show this prompt's runs", bar: true},
-	{id: 'prompt.run', keys: ['r'], label: 'run', context: 'prompts', description: 'Run this prompt (launch form with the defaults)', bar: true},
-	{id: 'prompt.delete', keys: ['D'], label: 'delete', context: 'prompts', description: 'Delete this prompt and its runs (asks first)'},
+	...PROMPT_BINDINGS,
 
 	{id: 'run.details', keys: ['enter'], label: 'details', context: 'runs', description: 'All about the selected run; on a sweep row, fold or unfold its runs', bar: true},
 	{id: 'run.run-prompt', keys: ['r'], label: 'run again', context: 'runs', description: "New run of this run's prompt (launch form with the defaults)"},
 	{id: 'run.scope', keys: ['a'], label: 'all/prompt', context: 'runs', description: "Show all runs, or only the selected prompt's"},
 
-	{id: 'run.rerun', keys: ['e'], label: 'rerun', context: 'run', description: "Rerun with edited weights (prefilled from this run)", bar: true},
-	{id: 'run.cancel', keys: ['x'], label: 'cancel', context: 'run', description: 'Cancel the selected run, queued, launching or running (asks first)', bar: true},
-	{id: 'run.delete', keys: ['D'], label: 'delete', context: 'run', description: 'Delete the selected run and its files (asks first)'},
-	{id: 'run.open-output', keys: ['o'], label: 'open video', context: 'run', description: 'Open the output video with the system player'},
-	{id: 'run.save-log', keys: ['s'], label: 'save log', context: 'run', description: 'Save the whole log to a file and show where'},
+	...RUN_BINDINGS,
 
 	{id: 'log.wrap', keys: ['w'], label: 'wrap', context: 'logs', description: 'Wrap long lines, or cut them', bar: true},
 	{id: 'log.timestamps', keys: ['t'], label: 'time', context: 'logs', description: 'Show when each line arrived', bar: true},
@@ -105,12 +107,19 @@ export const KEY_BINDINGS = [
 
 	{id: 'filter.apply', keys: ['enter'], label: 'keep', context: 'filter', description: 'Keep the filter and go back to the pane', bar: true},
 	{id: 'filter.cancel', keys: ['esc'], label: 'clear', context: 'filter', description: 'Clear the filter', bar: true},
-	{id: 'filter.erase', keys: ['backspace'], label: 'erase', context: 'filter', description: 'Erase the last character'},
-	{id: 'filter.type', keys: ['<text>'], label: 'type', context: 'filter', description: 'Text to look for (prompts, runs: also a status such as failed)'},
+	{id: 'filter.erase', keys: ['backspace'], label: 'erase', context: 'filter', description: 'Erase the last character (a reopened filter: all of it)'},
+	{id: 'filter.clear', keys: ['ctrl+u'], label: 'clear text', context: 'filter', description: 'Erase the whole text and keep typing'},
+	{id: 'filter.type', keys: ['<text>'], label: 'type', context: 'filter', description: 'Text to look for (prompts, runs: also a status such as failed); / on a filter selects its text, so typing replaces it'},
 
-	{id: 'help.close', keys: ['esc', '?', 'q', 'enter'], label: 'close', context: 'help', description: 'Close the help', bar: true},
+	{id: 'help.close', keys: ['esc', '?', 'q', 'enter'], label: 'close', context: 'help', description: 'Close the help (Esc clears its filter first)', bar: true},
 	{id: 'help.down', keys: ['j', 'down', 'pagedown'], label: 'scroll', context: 'help', description: 'Scroll the help down'},
 	{id: 'help.up', keys: ['k', 'up', 'pageup'], label: 'scroll up', context: 'help', description: 'Scroll the help up'},
+	{id: 'help.filter', keys: ['/'], label: 'filter', context: 'help', description: 'Filter the help: type part of a key or a description', bar: true},
+
+	{id: 'help-filter.apply', keys: ['enter'], label: 'keep', context: 'help-filter', description: 'Keep the filter and scroll the lines left', bar: true},
+	{id: 'help-filter.cancel', keys: ['esc'], label: 'clear', context: 'help-filter', description: 'Clear the filter', bar: true},
+	{id: 'help-filter.erase', keys: ['backspace'], label: 'erase', context: 'help-filter', description: 'Erase the last character'},
+	{id: 'help-filter.type', keys: ['<text>'], label: 'type', context: 'help-filter', description: 'Text to look for in the keys and descriptions'},
 
 	{id: 'confirm.yes', keys: ['y'], label: 'yes', context: 'confirm', description: 'Yes, do it', bar: true},
 	{id: 'confirm.no', keys: ['n', 'esc'], label: 'no', context: 'confirm', description: 'No, leave it', bar: true},
@@ -127,17 +136,24 @@ export const KEY_BINDINGS = [
 	{id: 'editor.submit', keys: ['enter'], label: 'queue', context: 'editor', description: 'Queue the run (with lists or ranges: one run per combination, as a sweep)', bar: true},
 	{id: 'editor.cancel', keys: ['esc'], label: 'close', context: 'editor', description: 'Close without queueing anything', bar: true},
 
-	{id: 'form.complete', keys: ['tab'], label: 'complete', context: 'prompt-form', description: 'Complete the folder path (in the text field: go to the folder)', bar: true},
-	{id: 'form.next-field', keys: ['down'], label: 'next field', context: 'prompt-form', description: 'Next field'},
+	{id: 'form.complete', keys: ['tab'], label: 'complete/next', context: 'prompt-form', description: 'Complete the folder path (in the other fields: next field)', bar: true},
+	{id: 'form.next-field', keys: ['down'], label: 'next field', context: 'prompt-form', description: 'Next field (text, name, negative prompt, folder)'},
 	{id: 'form.previous-field', keys: ['up', 'shift+tab'], label: 'previous field', context: 'prompt-form', description: 'Previous field'},
-	{id: 'form.submit', keys: ['enter'], label: 'create', context: 'prompt-form', description: 'Next field, or create the prompt from the folder field', bar: true},
+	{id: 'form.submit', keys: ['enter'], label: 'create', context: 'prompt-form', description: "Next field, or create the prompt from the folder field (empty name: made from the text; empty negative: the config's)", bar: true},
 	{id: 'form.erase', keys: ['backspace'], label: 'erase', context: 'prompt-form', description: 'Erase the last character'},
 	{id: 'form.clear', keys: ['ctrl+u'], label: 'clear field', context: 'prompt-form', description: 'Clear the field'},
 	{id: 'form.type', keys: ['<text>'], label: 'type', context: 'prompt-form', description: 'Type (paste works too)'},
 	{id: 'form.cancel', keys: ['esc'], label: 'cancel', context: 'prompt-form', description: 'Close without creating', bar: true},
 
 	{id: 'details.close', keys: ['esc', 'enter', 'q'], label: 'close', context: 'details', description: 'Close the details', bar: true},
+	{id: 'details.down', keys: ['j', 'down', 'pagedown'], label: 'scroll', context: 'details', description: 'Scroll the details down (when taller than the screen)', bar: true},
+	{id: 'details.up', keys: ['k', 'up', 'pageup'], label: 'scroll up', context: 'details', description: 'Scroll the details up'},
 	{id: 'message.close', keys: ['esc', 'enter', 'q'], label: 'close', context: 'message', description: 'Close the message', bar: true},
+	{id: 'message.down', keys: ['j', 'down', 'pagedown'], label: 'scroll', context: 'message', description: 'Scroll the message down (when taller than the screen)', bar: true},
+	{id: 'message.up', keys: ['k', 'up', 'pageup'], label: 'scroll up', context: 'message', description: 'Scroll the message up'},
+
+	{id: 'host-key.accept', keys: ['y'], label: 'trust', context: 'host-key', description: "Trust the host's key and remember it in known_hosts (as --accept-new-host-key)", bar: true},
+	{id: 'host-key.refuse', keys: ['n', 'esc'], label: "don't trust", context: 'host-key', description: 'Do not trust it; nothing is written (R checks the hosts and asks again)', bar: true},
 ] as const satisfies readonly Binding[];
 
 export type CommandId = (typeof KEY_BINDINGS)[number]['id'];

@@ -35,7 +35,8 @@ export const WIDE_COLUMNS = 110;
 /** A bordered pane with one row of content. */
 const MIN_PANE = 3;
 
-export function computeLayout(columns: number, rows: number, focus: Pane = 'prompts', zoomLogs = false): Layout {
+/** `messageRow`: a message shows above the key bar; it takes the details' last row (the panes keep their size). */
+export function computeLayout(columns: number, rows: number, focus: Pane = 'prompts', zoomLogs = false, messageRow = false): Layout {
 	const width = Math.floor(columns);
 	const height = Math.floor(rows);
 	if (!(width >= MIN_COLUMNS && height >= MIN_ROWS)) {
@@ -43,8 +44,8 @@ export function computeLayout(columns: number, rows: number, focus: Pane = 'prom
 	}
 	const rootHeight = height - 1;
 	const header = 1;
-	const bar = 1;
-	const details = height < 22 ? 2 : 3;
+	const bar = messageRow ? 2 : 1;
+	const details = (height < 22 ? 2 : 3) - (messageRow ? 1 : 0);
 	const bodyHeight = rootHeight - header - bar - details;
 	const body = {width, height: bodyHeight};
 	const base = {columns: width, rootHeight, header, body, details, bar, zoomed: false};
@@ -86,6 +87,38 @@ export function computeLayout(columns: number, rows: number, focus: Pane = 'prom
 /** Rows and columns inside a bordered pane. */
 export function innerSize(size: Size): Size {
 	return {width: Math.max(0, size.width - 2), height: Math.max(0, size.height - 2)};
+}
+
+/** The pane under a screen cell, and the row inside its border (null on the border itself). */
+export type PaneHit = {pane: Pane; row: number | null};
+
+/**
+ * The pane at a screen cell (column and row from 0, as drawn: the header, then the body), or null
+ * outside the body. The panes sit as the screen draws them: wide, prompts over runs with the log
+ * beside; stacked, prompts, runs and log; zoomed, the log alone. Each pane has one row of title
+ * border on top and one of border below, and a border column on each side.
+ */
+export function paneAt(layout: PaneLayout, column: number, row: number): PaneHit | null {
+	const y = row - layout.header;
+	if (column < 0 || column >= layout.columns || y < 0 || y >= layout.body.height) return null;
+	const boxes: Array<{pane: Pane; x: number; y: number; size: Size}> = layout.zoomed
+		? [{pane: 'logs', x: 0, y: 0, size: layout.logs}]
+		: layout.kind === 'wide'
+			? [
+					{pane: 'prompts', x: 0, y: 0, size: layout.prompts},
+					{pane: 'runs', x: 0, y: layout.prompts.height, size: layout.runs},
+					{pane: 'logs', x: layout.prompts.width, y: 0, size: layout.logs},
+				]
+			: [
+					{pane: 'prompts', x: 0, y: 0, size: layout.prompts},
+					{pane: 'runs', x: 0, y: layout.prompts.height, size: layout.runs},
+					{pane: 'logs', x: 0, y: layout.prompts.height + layout.runs.height, size: layout.logs},
+				];
+	const box = boxes.find(candidate => column >= candidate.x && column < candidate.x + candidate.size.width && y >= candidate.y && y < candidate.y + candidate.size.height);
+	if (!box) return null;
+	const inner = y - box.y - 1;
+	const inside = inner >= 0 && inner < box.size.height - 2 && column > box.x && column < box.x + box.size.width - 1;
+	return {pane: box.pane, row: inside ? inner : null};
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -2,6 +2,8 @@
 // open dialog and the transient message. Service calls happen elsewhere (use-actions.ts) and
 // report back here as actions.
 import {PANES, type Pane} from '../layout/layout.js';
+import type {UnknownHostKey} from '../../executor/ssh-connect.js';
+import type {KeyContext} from '../keys/registry.js';
 import type {ConfirmState} from './confirm.js';
 import {moveSelection, NO_SELECTION, type ListMove, type ListSelection} from './list-selection.js';
 import {reducePromptForm, type PromptFormAction, type PromptFormState} from './prompt-form.js';
@@ -16,12 +18,15 @@ export const FOCUS_ORDER: readonly Focus[] = [...PANES, 'queue'];
 export type SelectionList = ListPane | 'queue';
 
 export type Modal =
-	| {kind: 'help'; scroll: number}
+	/** `first`: the contexts whose keys come first (where `?` was pressed); `filter` narrows the lines, typed while `typing`. */
+	| {kind: 'help'; scroll: number; first?: readonly KeyContext[]; filter?: string; typing?: boolean}
 	| {kind: 'confirm'; confirm: ConfirmState}
 	| {kind: 'editor'; form: WeightsFormState}
 	| {kind: 'prompt-form'; form: PromptFormState}
-	| {kind: 'details'; runId: string}
-	| {kind: 'message'; title: string; text: string};
+	| {kind: 'details'; runId: string; scroll?: number}
+	| {kind: 'message'; title: string; text: string; scroll?: number}
+	/** A GPU host's key seen for the first time: trust it (y) or not (n). */
+	| {kind: 'host-key'; host: string; key: UnknownHostKey; busy: boolean; error: string | null};
 
 export type Flash = {text: string; tone: 'info' | 'error'; seq: number};
 
@@ -38,10 +43,14 @@ export type AppState = {
 	folded: readonly string[];
 	/** The pane whose filter is being typed. */
 	editingFilter: Pane | null;
+	/** `/` reopened on a filter: its old text is selected, so typing replaces it (as in a browser's find bar). */
+	filterSelected: boolean;
 	/** The log pane fills the screen while it has the focus (z toggles). */
 	logZoom: boolean;
 	flash: Flash | null;
 	flashSeq: number;
+	/** The last message, kept after it leaves the bar: `!` shows it in full. */
+	lastFlash: Flash | null;
 };
 
 export type AppAction =
@@ -52,7 +61,7 @@ export type AppAction =
 	| {type: 'toggle-fold'; sweepId: string}
 	| {type: 'toggle-zoom'}
 	| {type: 'scope'; scope: 'all' | 'prompt'}
-	| {type: 'edit-filter'; pane: Pane | null}
+	| {type: 'edit-filter'; pane: Pane | null; selected?: boolean}
 	| {type: 'set-filter'; pane: ListPane; filter: string}
 	| {type: 'open'; modal: Modal}
 	| {type: 'close'}
@@ -60,6 +69,9 @@ export type AppAction =
 	| {type: 'prompt-form'; action: PromptFormAction}
 	| {type: 'confirm'; confirm: ConfirmState}
 	| {type: 'help-scroll'; delta: number}
+	| {type: 'help-filter'; filter: string; typing: boolean}
+	/** The help's, the details' or the message's first line shown. */
+	| {type: 'modal-scroll'; scroll: number}
 	| {type: 'flash'; text: string; tone: 'info' | 'error'}
 	| {type: 'flash-clear'; seq: number};
 
@@ -72,9 +84,11 @@ export const INITIAL_APP_STATE: AppState = {
 	filters: {prompts: '', runs: ''},
 	folded: [],
 	editingFilter: null,
+	filterSelected: false,
 	logZoom: false,
 	flash: null,
 	flashSeq: 0,
+	lastFlash: null,
 };
 
 export function reduceApp(state: AppState, action: AppAction): AppState {
@@ -110,7 +124,7 @@ export function reduceApp(state: AppState, action: AppAction): AppState {
 		case 'scope':
 			return {...state, runScope: action.scope};
 		case 'edit-filter':
-			return {...state, editingFilter: action.pane};
+			return {...state, editingFilter: action.pane, filterSelected: action.pane !== null && (action.selected ?? false)};
 		case 'set-filter':
 			return {...state, filters: {...state.filters, [action.pane]: action.filter}};
 		case 'open':
@@ -126,10 +140,18 @@ export function reduceApp(state: AppState, action: AppAction): AppState {
 		case 'confirm':
 			return state.modal?.kind === 'confirm' ? {...state, modal: {kind: 'confirm', confirm: action.confirm}} : state;
 		case 'help-scroll':
-			return state.modal?.kind === 'help' ? {...state, modal: {kind: 'help', scroll: Math.max(0, state.modal.scroll + action.delta)}} : state;
+			return state.modal?.kind === 'help' ? {...state, modal: {...state.modal, scroll: Math.max(0, state.modal.scroll + action.delta)}} : state;
+		case 'help-filter':
+			return state.modal?.kind === 'help' ? {...state, modal: {...state.modal, filter: action.filter, typing: action.typing, scroll: 0}} : state;
+		case 'modal-scroll': {
+			const modal = state.modal;
+			if (modal?.kind !== 'help' && modal?.kind !== 'details' && modal?.kind !== 'message') return state;
+			return {...state, modal: {...modal, scroll: Math.max(0, action.scroll)}};
+		}
 		case 'flash': {
 			const seq = state.flashSeq + 1;
-			return {...state, flash: {text: action.text, tone: action.tone, seq}, flashSeq: seq};
+			const flash = {text: action.text, tone: action.tone, seq};
+			return {...state, flash, flashSeq: seq, lastFlash: flash};
 		}
 		case 'flash-clear':
 			return state.flash?.seq === action.seq ? {...state, flash: null} : state;

@@ -1,5 +1,6 @@
 // The fields of the launch / rerun form: bounds, steps and which sweep axis each can be.
 import {CONTROL_NAMES, type ControlName, type ControlWeights, type Parameters, type PresetLevel} from '../../domain/model.js';
+import {numberRule, PARAMETER_RULES, type Rule} from '../../domain/parameter-rules.js';
 import type {SweepAxis} from '../../domain/sweep.js';
 
 export type FieldId = ControlName | keyof Parameters;
@@ -20,7 +21,10 @@ export type FormField = NumberField | LevelField;
 
 const weight = (id: ControlName): NumberField => ({id, label: id, kind: 'number', min: 0, max: 1, step: 0.05, decimals: 2, advanced: false, axis: id});
 
-/** Bounds as in the config schema (source/config/schema.ts), so the service never refuses a value. */
+/**
+ * Bounds as in the domain's rules (source/domain/parameter-rules.ts), for stepping; a typed value is
+ * checked with the rules themselves (fieldProblem), so the form refuses what the CLI refuses.
+ */
 export const FORM_FIELDS: readonly FormField[] = [
 	...CONTROL_NAMES.map(weight),
 	{id: 'num_steps', label: 'steps', kind: 'number', min: 1, max: 1000, step: 1, decimals: 0, advanced: true, axis: 'steps'},
@@ -48,4 +52,30 @@ export function fieldValue(values: Settings, id: FieldId): number | PresetLevel 
 export function withValue(values: Settings, id: FieldId, value: number | PresetLevel): Settings {
 	if (isWeight(id)) return {...values, weights: {...values.weights, [id]: value as number}};
 	return {...values, parameters: {...values.parameters, [id]: value}};
+}
+
+/** A weight's rule: the CLI's --weights check (checkWeight) in rule form. */
+const WEIGHT_RULE: Rule<number> = numberRule(0, 1);
+
+function ruleOf(id: FieldId): Rule<unknown> {
+	return isWeight(id) ? WEIGHT_RULE : (PARAMETER_RULES[id] as Rule<unknown>);
+}
+
+/** Why this one value cannot be the field's, in the CLI's words ("seg must be a number from 0 to 1"), or null. */
+export function valueProblem(id: FieldId, value: number | PresetLevel): string | null {
+	const parsed = ruleOf(id).parse(value);
+	return parsed.ok ? null : `${fieldOf(id).label} must be ${parsed.expected}`;
+}
+
+/** GPUs a host has, as last read (null: not known yet). */
+export type HostGpus = {name: string; gpus: number | null};
+
+/**
+ * Why no host can take a run asking for this many GPUs, in the service's words (checkSubmit), or
+ * null; null too while some host's GPUs are unknown (the service asks it when the run is queued).
+ */
+export function gpuProblem(gpus: number, hosts: readonly HostGpus[]): string | null {
+	if (hosts.length === 0 || hosts.some(host => host.gpus === null)) return null;
+	if (hosts.some(host => host.gpus! >= gpus)) return null;
+	return `a run asking for ${gpus} GPU(s) cannot start: ${hosts.map(host => `${host.name} has ${host.gpus}`).join(', ')}`;
 }

@@ -66,7 +66,7 @@ export function formSweep(state: WeightsFormState): FormSweep {
 		return {kind: 'invalid', message: `a sweep keeps ${fixed.join(', ')} as ${state.mode === 'rerun' ? 'the run has them' : 'configured'}: set them back, or queue one run`};
 	}
 	const size = gridSize(axes);
-	if (size > MAX_FORM_SWEEP) return {kind: 'invalid', message: `the sweep makes ${size} runs; the limit here is ${MAX_FORM_SWEEP} (cosmos-tui sweep --max takes more)`};
+	if (size > MAX_FORM_SWEEP) return {kind: 'invalid', message: `the sweep makes ${size} runs; the limit here is ${MAX_FORM_SWEEP} (the command line's sweep --max takes more)`};
 	// Some run of the grid would have every weight at 0 exactly when each weight can be 0.
 	const canBeZero = (name: (typeof CONTROL_NAMES)[number]) => (axes[name] ?? [state.values.weights[name]]).includes(0);
 	if (CONTROL_NAMES.every(canBeZero)) return {kind: 'invalid', message: 'at least one control weight must be above 0 in every run'};

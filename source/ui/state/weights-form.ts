@@ -1,13 +1,27 @@
 // The launch / rerun form: control weights, and the parameters under an "advanced" toggle.
-// A pure reducer. Left/right step a value, digits type one (committed and clamped when leaving
-// the field, stepping or launching), so the form can never hold an out-of-range value. A list or
-// range typed into a weight, seed, steps or guidance makes that field a sweep axis (form-lists.ts).
+// A pure reducer. Left/right step a value (stopping at its bounds, and saying so), digits type one
+// (committed when leaving the field, stepping or launching). A typed value is checked with the
+// CLI's rules and never clamped: out of range, it stays as typed with the rule's message, and the
+// form refuses to queue until it is fixed. A list or range typed into a weight, seed, steps or
+// guidance makes that field a sweep axis (form-lists.ts).
 import {CONTROL_NAMES, PRESET_LEVELS, type ControlWeights, type Parameters, type PresetLevel} from '../../domain/model.js';
 import type {RunChanges} from '../../service/workflow-service.js';
-import {FORM_FIELDS, fieldOf, fieldValue, isWeight, withValue, type FieldId, type FormField, type Settings} from './form-fields.js';
+import {
+	FORM_FIELDS,
+	fieldOf,
+	fieldValue,
+	gpuProblem,
+	isWeight,
+	valueProblem,
+	withValue,
+	type FieldId,
+	type FormField,
+	type HostGpus,
+	type Settings,
+} from './form-fields.js';
 import {checkList, formSweep, isListText} from './form-lists.js';
 
-export {FORM_FIELDS, fieldOf, fieldValue, type FieldId, type FormField, type Settings} from './form-fields.js';
+export {FORM_FIELDS, fieldOf, fieldValue, type FieldId, type FormField, type HostGpus, type Settings} from './form-fields.js';
 
 export type WeightsFormState = {
 	mode: 'launch' | 'rerun';
@@ -18,6 +32,10 @@ export type WeightsFormState = {
 	values: Settings;
 	/** Fields holding a list or range instead of one value, as typed (checked when shown and sent). */
 	lists: Partial<Record<FieldId, string>>;
+	/** Fields holding a typed value their rule refuses, as typed; the value under it is kept. */
+	invalid: Partial<Record<FieldId, string>>;
+	/** The GPU hosts' GPU counts when the form opened, to refuse more GPUs than any host has. */
+	hosts: readonly HostGpus[];
 	field: FieldId;
 	advanced: boolean;
 	/** What is being typed into the field, before it is committed. */
@@ -43,6 +61,7 @@ export function openWeightsForm(options: {
 	promptName: string;
 	parentRunId?: string | null;
 	settings: Settings;
+	hosts?: readonly HostGpus[];
 }): WeightsFormState {
 	const settings = {weights: {...options.settings.weights}, parameters: {...options.settings.parameters}};
 	return {
@@ -53,6 +72,8 @@ export function openWeightsForm(options: {
 		initial: settings,
 		values: settings,
 		lists: {},
+		invalid: {},
+		hosts: options.hosts ?? [],
 		field: 'vis',
 		advanced: false,
 		typing: null,
@@ -65,10 +86,10 @@ export function visibleFields(state: Pick<WeightsFormState, 'advanced'>): readon
 	return state.advanced ? FORM_FIELDS : FORM_FIELDS.filter(field => !field.advanced);
 }
 
-/** The text a field shows: what is being typed, else its list, else its value. */
+/** The text a field shows: what is being typed, else its list or refused value, else its value. */
 export function fieldText(state: WeightsFormState, id: FieldId): string {
 	if (state.field === id && state.typing !== null) return state.typing;
-	const list = state.lists[id];
+	const list = state.lists[id] ?? state.invalid[id];
 	if (list !== undefined) return list;
 	const field = fieldOf(id);
 	const value = fieldValue(state.values, id);
@@ -77,28 +98,56 @@ export function fieldText(state: WeightsFormState, id: FieldId): string {
 
 const round = (value: number, decimals: number) => Number(value.toFixed(decimals));
 
-function withoutList(lists: WeightsFormState['lists'], id: FieldId): WeightsFormState['lists'] {
-	const {[id]: _dropped, ...rest} = lists;
+function without(texts: Partial<Record<FieldId, string>>, id: FieldId): Partial<Record<FieldId, string>> {
+	const {[id]: _dropped, ...rest} = texts;
 	return rest;
 }
 
-/** Turns the typed text into the field's value (clamped to its bounds), or its list. */
+/** A typed number, or null for text that is no number yet ('' or '.'). */
+function typedNumber(text: string): number | null {
+	const typed = Number(text);
+	return text === '' || text === '.' || !Number.isFinite(typed) ? null : typed;
+}
+
+/**
+ * Turns the typed text into the field's value, or its list; a value its rule refuses stays as
+ * typed (in `invalid`) and the field keeps its last good value underneath.
+ */
 function commitTyping(state: WeightsFormState): WeightsFormState {
 	if (state.typing === null) return state;
 	const field = fieldOf(state.field);
+	const invalid = without(state.invalid, field.id);
 	if (field.kind === 'number' && field.axis !== null && isListText(state.typing)) {
 		const list = checkList(field.id, state.typing);
 		// A "list" of one value is that value.
-		if (list.values?.length === 1) return {...state, typing: null, values: withValue(state.values, field.id, list.values[0]!), lists: withoutList(state.lists, field.id)};
-		return {...state, typing: null, lists: {...state.lists, [field.id]: state.typing}};
+		if (list.values?.length === 1) return {...state, typing: null, invalid, values: withValue(state.values, field.id, list.values[0]!), lists: without(state.lists, field.id)};
+		return {...state, typing: null, invalid, lists: {...state.lists, [field.id]: state.typing}};
 	}
-	const typed = Number(state.typing);
-	if (field.kind !== 'number' || state.typing === '' || state.typing === '.' || !Number.isFinite(typed)) {
-		return {...state, typing: null};
+	const typed = typedNumber(state.typing);
+	// Emptied: the field keeps its last good value.
+	if (field.kind !== 'number' || typed === null) return {...state, typing: null, invalid};
+	const lists = without(state.lists, field.id);
+	if (valueProblem(field.id, typed) !== null) return {...state, typing: null, lists, invalid: {...invalid, [field.id]: state.typing}};
+	return {...state, typing: null, values: withValue(state.values, field.id, round(typed, field.decimals)), lists, invalid};
+}
+
+/** Why the field's text cannot be sent (a typed value its rule refuses, too many GPUs), or null. */
+export function fieldProblem(state: WeightsFormState, id: FieldId): string | null {
+	const typing = state.field === id ? state.typing : null;
+	const text = typing ?? state.invalid[id];
+	const typed = text === undefined || isListText(text) ? null : typedNumber(text);
+	const problem = typed === null ? null : valueProblem(id, typed);
+	if (problem !== null || id !== 'num_gpus') return problem;
+	return gpuProblem(typed ?? state.values.parameters.num_gpus, state.hosts);
+}
+
+/** The first field that keeps the form from queueing, with why (lists are checked by formSweep). */
+export function firstProblem(state: WeightsFormState): string | null {
+	for (const field of FORM_FIELDS) {
+		const problem = fieldProblem(state, field.id);
+		if (problem !== null) return problem;
 	}
-	const value = Math.min(field.max, Math.max(field.min, round(typed, field.decimals)));
-	const notice = value === typed ? null : `${field.label}: ${state.typing} is out of ${field.min}..${field.max}; set to ${value}`;
-	return {...state, typing: null, values: withValue(state.values, field.id, value), lists: withoutList(state.lists, field.id), notice};
+	return null;
 }
 
 function moveField(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
@@ -108,17 +157,33 @@ function moveField(state: WeightsFormState, direction: 1 | -1): WeightsFormState
 	return {...state, field: next.id};
 }
 
+/** "seg is at its maximum 1": stepping stops at the bounds, and says so. */
+const atBound = (label: string, direction: 1 | -1, value: number | string) => `${label} is at its ${direction === 1 ? 'maximum' : 'minimum'} ${value}`;
+
 function step(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
 	const field = fieldOf(state.field);
 	if (state.lists[field.id] !== undefined) return {...state, notice: `${field.label} holds a list: type one value to step it again`};
 	const current = fieldValue(state.values, field.id);
 	if (field.kind === 'level') {
 		const at = PRESET_LEVELS.indexOf(current as PresetLevel);
-		const next = PRESET_LEVELS[Math.min(PRESET_LEVELS.length - 1, Math.max(0, at + direction))]!;
+		const next = PRESET_LEVELS[at + direction];
+		if (next === undefined) return {...state, notice: atBound(field.label, direction, current)};
 		return {...state, values: withValue(state.values, field.id, next)};
 	}
-	const value = Math.min(field.max, Math.max(field.min, round(Number(current) + direction * field.step, field.decimals)));
-	return {...state, values: withValue(state.values, field.id, value)};
+	const refused = state.invalid[field.id];
+	if (refused !== undefined) {
+		// Stepping a refused value brings it back to the nearest bound (said, not silent).
+		const bound = Number(refused) > field.max ? field.max : field.min;
+		const notice = `${field.label} ${refused} is out of range; ${bound === field.max ? 'set to its maximum' : 'set to its minimum'} ${bound}`;
+		return {...state, invalid: without(state.invalid, field.id), values: withValue(state.values, field.id, bound), notice};
+	}
+	const target = round(Number(current) + direction * field.step, field.decimals);
+	if (target > field.max || target < field.min) {
+		const bound = direction === 1 ? field.max : field.min;
+		const notice = current === bound ? atBound(field.label, direction, bound) : null;
+		return {...state, values: withValue(state.values, field.id, bound), notice};
+	}
+	return {...state, values: withValue(state.values, field.id, target)};
 }
 
 function type(state: WeightsFormState, text: string): WeightsFormState {
@@ -158,6 +223,8 @@ export function reduceWeightsForm(state: WeightsFormState, action: WeightsFormAc
 		}
 		case 'submitting': {
 			const committed = commitTyping(clear);
+			const refused = firstProblem(committed);
+			if (refused !== null) return {...committed, notice: `cannot queue: ${refused}`};
 			const sweep = formSweep(committed);
 			const problem = sweep.kind === 'invalid' ? sweep.message : sweep.kind === 'none' ? checkForm(committed.values) : null;
 			return problem ? {...committed, notice: problem} : {...committed, submitting: true};

@@ -1,9 +1,21 @@
-// Opens a file with the desktop's default application (xdg-open on Linux, open on macOS).
-// Not UI code: the UI gets it injected (launchUi options), so tests can pass a fake.
+// Opens a file with the desktop's default application (xdg-open on Linux, open on macOS), or a
+// folder with the file manager (the same openers). Not UI code: the UI gets it injected
+// (launchUi options), so tests can pass a fake.
 import {setTimeout as delay} from 'node:timers/promises';
 import {execa} from 'execa';
 
 export type OpenFile = (file: string) => Promise<void>;
+
+/** The machine has no opener at all (a server over SSH): the caller shows and copies the path instead. */
+export class NoOpenerError extends Error {
+	constructor(
+		readonly opener: string,
+		readonly target: string,
+	) {
+		super(`${opener} is not installed; the file is at ${target}`);
+		this.name = 'NoOpenerError';
+	}
+}
 
 /** How long an opener has to fail before we take it as started (players keep running). */
 const START_GRACE_MS = 1500;
@@ -19,9 +31,6 @@ export async function openWithSystemPlayer(file: string): Promise<void> {
 	);
 	const early = await Promise.race([failure, delay(START_GRACE_MS, null, {ref: false})]);
 	if (!early) return;
-	throw new Error(
-		early.code === 'ENOENT'
-			? `${opener} is not installed; the video is at ${file}`
-			: `${opener} could not open ${file}: ${early.message.split('\n')[0]}`,
-	);
+	if (early.code === 'ENOENT') throw new NoOpenerError(opener, file);
+	throw new Error(`${opener} could not open ${file}: ${early.message.split('\n')[0]}`);
 }

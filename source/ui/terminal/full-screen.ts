@@ -1,10 +1,16 @@
 // The alternate screen for the UI's lifetime, and the terminal given back on every way out:
 // a normal quit, an error thrown in the UI, an uncaught error anywhere, SIGINT and SIGTERM.
 // (Ink 6 has no alternateScreen option: we write the sequences ourselves, before the first frame.)
+// With the mouse on, the terminal reports clicks and the wheel (SGR reports, read by
+// ../input/mouse.ts) while the UI runs; turning the reports off is part of every way out, so a
+// shell is never left receiving them.
 
 const ENTER = '\u001B[?1049h\u001B[H';
-/** Leave the alternate screen, show the cursor, reset colours. */
-const LEAVE = '\u001B[?1049l\u001B[?25h\u001B[0m';
+/** Report button presses and the wheel (1000), in the SGR form (1006). */
+export const MOUSE_ON = '\u001B[?1000h\u001B[?1006h';
+export const MOUSE_OFF = '\u001B[?1006l\u001B[?1000l';
+/** Stop mouse reports (harmless when they were never on), leave the alternate screen, show the cursor, reset colours. */
+const LEAVE = `${MOUSE_OFF}\u001B[?1049l\u001B[?25h\u001B[0m`;
 
 export type FullScreen = {
 	/** Gives the terminal back (once; later calls do nothing). */
@@ -13,10 +19,10 @@ export type FullScreen = {
 	readonly signal: NodeJS.Signals | null;
 };
 
-export function enterFullScreen(stdout: NodeJS.WriteStream, onSignal: (signal: NodeJS.Signals) => void): FullScreen {
+export function enterFullScreen(stdout: NodeJS.WriteStream, onSignal: (signal: NodeJS.Signals) => void, options: {mouse?: boolean} = {}): FullScreen {
 	let restored = false;
 	let received: NodeJS.Signals | null = null;
-	stdout.write(ENTER);
+	stdout.write(options.mouse ? `${ENTER}${MOUSE_ON}` : ENTER);
 
 	const restore = () => {
 		if (restored) return;

@@ -28,6 +28,31 @@ const isReset = (sgr: string) => sgr === '\u001B[m' || sgr === RESET;
 const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
+/** SGR parameters that set a colour: 30-37 39 40-47 49 90-97 100-107 59 (38, 48 and 58 take more). */
+const isColorParameter = (n: number) => (n >= 30 && n <= 49) || (n >= 90 && n <= 107) || n === 59;
+
+/**
+ * Text with the colours taken out of its SGR sequences, attributes (bold, dim, inverse,
+ * underline, resets) kept: what NO_COLOR asks of the host's coloured log lines.
+ */
+export function dropColors(s: string): string {
+	if (!s.includes('\u001B')) return s;
+	return s.replaceAll(SGR, sequence => {
+		const parameters = sequence.slice(2, -1).split(';').map(part => (part === '' ? 0 : Number(part)));
+		const kept: number[] = [];
+		for (let at = 0; at < parameters.length; at++) {
+			const n = parameters[at]!;
+			if (n === 38 || n === 48 || n === 58) {
+				// 38;5;n or 38;2;r;g;b: skip the colour's own parameters.
+				at += parameters[at + 1] === 5 ? 2 : parameters[at + 1] === 2 ? 4 : 0;
+				continue;
+			}
+			if (!isColorParameter(n)) kept.push(n);
+		}
+		return kept.length === 0 ? '' : `\u001B[${kept.join(';')}m`;
+	});
+}
+
 /** Text without its SGR sequences. */
 export function plainText(s: string): string {
 	return s.includes('\u001B') ? s.replaceAll(SGR, '') : s;
