@@ -104,8 +104,10 @@ export class QueueControl {
 		const runs = this.activeRuns();
 		const queued = sortQueue(runs.filter(run => run.status === 'queued'));
 		const placedRuns = runs.filter(run => run.status !== 'queued' && run.placement);
-		const taken = (host: string) => placedRuns.filter(run => run.placement!.host === host).flatMap(run => run.placement!.gpus);
-		const views = hosts.names().map(name => hosts.view(name, taken(name)));
+		const views = hosts.names().map(name => {
+			const onHost = placedRuns.filter(run => run.placement!.host === name);
+			return hosts.view(name, onHost.flatMap(run => run.placement!.gpus), onHost.length);
+		});
 		const plan = planPlacements(queued, views);
 		const estimate = durationEstimator(store);
 		const now = this.deps.now().getTime();

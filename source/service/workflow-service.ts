@@ -210,12 +210,14 @@ export class WorkflowService {
 
 	/**
 	 * Refuses, before anything is written, a run no configured host can take: no host, an unknown
-	 * host, or more GPUs than the host has.
+	 * host, or more GPUs than the host has (a cluster's own answer comes when the job is submitted).
 	 */
 	async checkSubmit(gpus: number, host?: string): Promise<void> {
 		this.hosts.requireAny();
 		const names = host === undefined ? this.hosts.names() : [host];
 		for (const name of names) this.hosts.check(name);
+		// A cluster answers for itself at submission (sbatch refuses a node configuration it lacks).
+		if (names.some(name => this.hosts.isCluster(name))) return;
 		const counts = await Promise.all(names.map(async name => ({name, count: await this.hosts.gpuCount(name)})));
 		if (counts.some(({count}) => count >= gpus)) return;
 		const have = counts.map(({name, count}) => `${name} has ${count}`).join(', ');

@@ -30,7 +30,7 @@ export type ServiceFixture = {
 export type FixtureOptions = {
 	configure?: (config: Config) => void;
 	/** Hosts by name with their GPU count (default: one host "fake" with 2 GPUs). */
-	hosts?: Array<{name: string; gpus: number}>;
+	hosts?: Array<{name: string; gpus: number; cluster?: {maxSubmitted: number}}>;
 	/** Real hosts instead of fakes (made once the temp folder exists). */
 	backends?: (dir: string) => HostBackend[];
 };
@@ -55,7 +55,12 @@ export async function serviceFixture(options: FixtureOptions | ((config: Config)
 		store,
 		config,
 		dataDir,
-		hosts: backends?.(dir) ?? hosts.map((host, index) => ({name: host.name, gpus: Array.from({length: host.gpus}, (_, gpu) => gpu), executor: async () => executors[index]!})),
+		hosts: backends?.(dir) ?? hosts.map((host, index) => ({
+			name: host.name,
+			gpus: Array.from({length: host.gpus}, (_, gpu) => gpu),
+			executor: async () => executors[index]!,
+			...(host.cluster ? {cluster: host.cluster} : {}),
+		})),
 	});
 	const inputs = await sampleInputs(dir);
 	const workers: Array<() => Promise<void>> = [];

@@ -104,3 +104,17 @@ test('a running run is expected to end by its progress once it has some, else by
 	t.is(expectedEnd({started_at: started, progress: null}, 30_000, 60_000), 60_000, 'past its estimate: now');
 	t.is(expectedEnd({started_at: started, progress: null}, null, 60_000), null);
 });
+
+test('placement: a cluster takes runs at once up to max_submitted, picks the GPUs itself, and comes after a GPU host with room', t => {
+	const cluster = (submitted: number, maxSubmitted: number) => host('slurm', 0, {gpus: null, cluster: {submitted, maxSubmitted}});
+	const plan = planPlacements([run('a'), run('b', 8), run('c'), run('d')], [host('box', 1), cluster(1, 3)]);
+	t.deepEqual(plan.placed, [
+		{runId: 'a', host: 'box', gpus: [0]},
+		{runId: 'b', host: 'slurm', gpus: []},
+		{runId: 'c', host: 'slurm', gpus: []},
+	]);
+	t.is(plan.waiting.get('d'), 'waiting for 1 GPU(s): box: 0 of 1 free; slurm: 3 of 3 jobs submitted (max_submitted)');
+	const unlimited = planPlacements(Array.from({length: 20}, (_, i) => run(`r${i}`, 2, 'slurm')), [cluster(50, 0)]);
+	t.is(unlimited.placed.length, 20, 'max_submitted 0: no limit');
+	t.is(planPlacements([run('p')], [host('slurm', 0, {gpus: null, paused: true, cluster: {submitted: 0, maxSubmitted: 0}})]).waiting.get('p'), 'needs 1 GPU(s): slurm is paused');
+});

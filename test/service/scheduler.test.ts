@@ -311,3 +311,19 @@ test('a worker that stops mid-run and a new one that reattaches: the run counts 
 	t.deepEqual(f.executor.follows.map(follow => follow.skipLines), [0, f.executor.script.lines.length], 'the second follow continued the saved log');
 	t.is(done.metrics['reconnects'], 1);
 });
+
+test('a cluster host takes runs at once up to max_submitted, with no GPU placement of ours, and more GPUs than any box', async t => {
+	const f = await fixtureFor(t, {hosts: [{name: 'slurm', gpus: 0, cluster: {maxSubmitted: 2}}]});
+	const hold = gate();
+	f.executor.script = {...f.executor.script, holdFor: () => hold.promise};
+	const {prompt} = await f.service.createPrompt({text: 'a red car', videoDir: f.inputs});
+	const runs: Run[] = [];
+	for (const gpus of [4, 1, 1]) runs.push(await f.service.createRun(prompt.id, {parameters: {num_gpus: gpus}}));
+	f.startWorker();
+	for (const run of runs.slice(0, 2)) t.deepEqual((await f.waitForRun(run.id, r => r.status === 'running')).placement, {host: 'slurm', gpus: []});
+	const third = await waitFor(f, () => f.service.queueView().queued.find(entry => entry.run.id === runs[2]!.id && entry.reason.includes('max_submitted')));
+	t.is(third.reason, 'waiting for 1 GPU(s): slurm: 2 of 2 jobs submitted (max_submitted)');
+	hold.open();
+	for (const run of runs) t.is((await f.waitForRun(run.id, r => r.status === 'success')).status, 'success');
+	t.is(f.executor.maxRunning, 2);
+});

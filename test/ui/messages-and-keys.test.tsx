@@ -113,4 +113,7 @@ test.serial('the prompts pane keys say how to get a prompt when there is none', 
 	t.notRegex(lastLine(app.frame()), /r run/, 'no prompt: no run key in the bar');
 	await app.press('r');
 	await app.waitFor(frame => frame.includes('no prompts yet: c creates one'));
+	await app.press('2');
+	await app.waitFor(frame => frame.includes('▶ 2 Runs') && lastLine(frame).includes('/ filter'));
+	t.notRegex(lastLine(app.frame()), /details/, 'no run: no Enter details in the bar');
 });

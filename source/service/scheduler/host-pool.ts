@@ -14,6 +14,8 @@ export type HostBackend = {
 	executor: () => Promise<Executor>;
 	/** Throws (one line) when the host's settings could not launch anything; runs before any write. */
 	check?: () => void;
+	/** A cluster (Slurm) that queues and places runs itself; at most maxSubmitted of our jobs at once (0: no limit). */
+	cluster?: {maxSubmitted: number};
 };
 
 /** How long a GPU reading stays good for placement (foreign processes come and go slowly). */
@@ -86,8 +88,13 @@ export class HostPool {
 		return !readAt || this.now().getTime() - Date.parse(readAt) > GPU_READING_TTL_MS;
 	}
 
-	/** The host as placement sees it. */
-	view(name: string, taken: readonly number[]): HostView {
+	/** Whether the host is a cluster that places runs itself (no GPU readings needed). */
+	isCluster(name: string): boolean {
+		return this.backend(name).cluster !== undefined;
+	}
+
+	/** The host as placement sees it; `submitted`: our runs on it now (launching or running). */
+	view(name: string, taken: readonly number[], submitted = 0): HostView {
 		const backend = this.backend(name);
 		const state = this.state(name);
 		const readings = state?.gpus ?? null;
@@ -96,7 +103,8 @@ export class HostPool {
 			.filter(gpu => !gpu.ours && gpu.memory_used_mib !== null && gpu.memory_used_mib > this.busyMemoryMiB && (gpus ?? []).includes(gpu.index))
 			.map(gpu => gpu.index);
 		const problem = this.problems.get(name);
-		return {name, paused: state?.paused ?? false, gpus, busy, taken: [...taken], ...(problem === undefined ? {} : {problem})};
+		const cluster = backend.cluster ? {cluster: {submitted, maxSubmitted: backend.cluster.maxSubmitted}} : {};
+		return {name, paused: state?.paused ?? false, gpus, busy, taken: [...taken], ...(problem === undefined ? {} : {problem}), ...cluster};
 	}
 
 	/** How many GPUs the host has: the config's list, else the last reading, else nvidia-smi now. */

@@ -2,6 +2,8 @@
 // order per host: a run that cannot start yet holds back the runs behind it on the hosts it could
 // use (no backfilling, so a 2-GPU run is never starved by a stream of 1-GPU runs). A run naming a
 // host only ever goes there; otherwise it goes to the usable host with the most free GPUs.
+// A cluster host (Slurm) queues and places on its own: it takes a run at once, up to its limit of
+// submitted jobs, and picks the GPUs itself; a GPU host with free GPUs is preferred over it.
 import type {Run} from '../../domain/model.js';
 
 export type HostView = {
@@ -15,6 +17,8 @@ export type HostView = {
 	taken: number[];
 	/** Why the GPUs are unknown (e.g. nvidia-smi failed), for the queue view. */
 	problem?: string;
+	/** A cluster (Slurm) does its own queueing and placement: our jobs on it now, and how many it may have (0: no limit). */
+	cluster?: {submitted: number; maxSubmitted: number};
 };
 
 export type Placed = {runId: string; host: string; gpus: number[]};
@@ -34,6 +38,7 @@ export function freeGpus(host: HostView): number[] {
 
 export function planPlacements(queue: readonly QueuedRun[], hosts: readonly HostView[]): PlacementPlan {
 	const free = new Map(hosts.map(host => [host.name, freeGpus(host)]));
+	const submitted = new Map(hosts.map(host => [host.name, host.cluster?.submitted ?? 0]));
 	const heldBack = new Map<string, string>(); // host -> the run that holds it back
 	const placed: Placed[] = [];
 	const waiting = new Map<string, string>();
@@ -44,18 +49,24 @@ export function planPlacements(queue: readonly QueuedRun[], hosts: readonly Host
 			waiting.set(run.id, `host ${run.host} is not configured`);
 			continue;
 		}
-		const eligible = candidates.filter(host => !host.paused && host.gpus !== null && host.gpus.length >= want);
+		// A cluster says itself whether a node has the GPUs (sbatch refuses with its own message).
+		const eligible = candidates.filter(host => !host.paused && (host.cluster !== undefined || (host.gpus !== null && host.gpus.length >= want)));
 		if (eligible.length === 0) {
 			waiting.set(run.id, whyNoHost(candidates, want));
 			continue;
 		}
-		const usable = eligible
-			.filter(host => !heldBack.has(host.name) && free.get(host.name)!.length >= want)
-			.sort((a, b) => free.get(b.name)!.length - free.get(a.name)!.length);
+		const hasRoom = (host: HostView) =>
+			host.cluster ? host.cluster.maxSubmitted === 0 || submitted.get(host.name)! < host.cluster.maxSubmitted : !heldBack.has(host.name) && free.get(host.name)!.length >= want;
+		const usable = eligible.filter(hasRoom).sort((a, b) => rank(b) - rank(a));
 		const host = usable[0];
 		if (host === undefined) {
-			waiting.set(run.id, whyWaiting(eligible, want, free, heldBack));
-			for (const other of eligible) if (!heldBack.has(other.name)) heldBack.set(other.name, run.id);
+			waiting.set(run.id, whyWaiting(eligible, want, free, heldBack, submitted));
+			for (const other of eligible) if (!heldBack.has(other.name) && !other.cluster) heldBack.set(other.name, run.id);
+			continue;
+		}
+		if (host.cluster) {
+			submitted.set(host.name, submitted.get(host.name)! + 1);
+			placed.push({runId: run.id, host: host.name, gpus: []});
 			continue;
 		}
 		const gpus = free.get(host.name)!.slice(0, want);
@@ -63,19 +74,32 @@ export function planPlacements(queue: readonly QueuedRun[], hosts: readonly Host
 		placed.push({runId: run.id, host: host.name, gpus});
 	}
 	return {placed, waiting};
+
+	/** GPU hosts by free GPUs; a cluster after any GPU host that can take the run now. */
+	function rank(host: HostView): number {
+		return host.cluster ? 0 : free.get(host.name)!.length;
+	}
 }
 
 function whyNoHost(candidates: readonly HostView[], want: number): string {
 	const reasons = candidates.map(host => {
 		if (host.paused) return `${host.name} is paused`;
+		if (host.cluster) return `${host.name} is a cluster`;
 		if (host.gpus === null) return `${host.name}: GPUs unknown${host.problem ? ` (${host.problem})` : ''}`;
 		return `${host.name} has ${host.gpus.length} GPU(s)`;
 	});
 	return `needs ${want} GPU(s): ${reasons.join('; ')}`;
 }
 
-function whyWaiting(eligible: readonly HostView[], want: number, free: ReadonlyMap<string, number[]>, heldBack: ReadonlyMap<string, string>): string {
+function whyWaiting(
+	eligible: readonly HostView[],
+	want: number,
+	free: ReadonlyMap<string, number[]>,
+	heldBack: ReadonlyMap<string, string>,
+	submitted: ReadonlyMap<string, number>,
+): string {
 	const reasons = eligible.map(host => {
+		if (host.cluster) return `${host.name}: ${submitted.get(host.name)} of ${host.cluster.maxSubmitted} jobs submitted (max_submitted)`;
 		const ahead = heldBack.get(host.name);
 		if (ahead !== undefined && free.get(host.name)!.length >= want) return `${host.name}: behind ${ahead}`;
 		const busy = host.busy.length > 0 ? `, GPU ${host.busy.join(', ')} busy with other processes` : '';

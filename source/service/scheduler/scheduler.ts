@@ -196,18 +196,22 @@ export class Scheduler {
 		const queued = sortQueue(active.filter(run => run.status === 'queued' && run.cancel_requested_at === null && (this.retryAt.get(run.id) ?? 0) <= now));
 		if (queued.length === 0) return;
 		const taken = new Map<string, number[]>();
+		const submitted = new Map<string, number>();
 		for (const run of active) {
 			if (run.status === 'queued' || !run.placement || this.exited.has(run.id)) continue;
 			taken.set(run.placement.host, [...(taken.get(run.placement.host) ?? []), ...run.placement.gpus]);
+			submitted.set(run.placement.host, (submitted.get(run.placement.host) ?? 0) + 1);
 		}
 		const {hosts} = this.deps;
-		// A host never read is read first (its busy GPUs are unknown); later readings refresh in the background.
-		const neverRead = hosts.names().filter(name => !hosts.state(name)?.gpus_read_at);
+		// A host never read is read first (its busy GPUs are unknown); later readings refresh in the
+		// background. A cluster places runs itself: nothing to read.
+		const gpuHosts = hosts.names().filter(name => !hosts.isCluster(name));
+		const neverRead = gpuHosts.filter(name => !hosts.state(name)?.gpus_read_at);
 		await Promise.all(neverRead.map(name => this.readGpus(name, taken.get(name) ?? [])));
-		for (const name of hosts.names()) {
+		for (const name of gpuHosts) {
 			if (hosts.readingIsStale(name)) void this.readGpus(name, taken.get(name) ?? []);
 		}
-		const plan = planPlacements(queued, hosts.names().map(name => hosts.view(name, taken.get(name) ?? [])));
+		const plan = planPlacements(queued, hosts.names().map(name => hosts.view(name, taken.get(name) ?? [], submitted.get(name) ?? 0)));
 		for (const placed of plan.placed) await this.claim(placed);
 	}
 

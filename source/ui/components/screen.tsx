@@ -62,6 +62,8 @@ export function Screen(props: ScreenProps) {
 				...(inQueue ? disabledQueueCommands({item, hosts: queue.view?.hosts ?? []}) : []),
 				...disabledRunCommands(runTarget(state.focus, model)),
 				...disabledPromptCommands(model.selectedPrompt),
+				// An empty runs pane: nothing to show details of or run again.
+				...(model.selectedRunItem ? [] : ['run.details', 'run.run-prompt']),
 			]),
 		[inQueue, item, queue.view, state.focus, model],
 	);
