@@ -9,7 +9,8 @@ export const SSHD = '/usr/sbin/sshd';
 
 export type RunningSshd = {port: number; pid: number; child: ChildProcess; exited: Promise<void>};
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the caller retries if another process takes it first). */
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.once('error', reject);
@@ -22,7 +23,7 @@ function freePort(): Promise<number> {
 }
 
 /** True once the server on port sends its SSH identification line. */
-function greets(port: number): Promise<boolean> {
+export function greets(port: number): Promise<boolean> {
 	return new Promise(resolve => {
 		const socket = createConnection({host: '127.0.0.1', port});
 		let text = '';

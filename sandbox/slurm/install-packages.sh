@@ -4,16 +4,7 @@
 # it never runs apt-get at the same time as the sandbox host's set-up, and parallel test files may
 # all call it.
 set -eu
+here=$(dirname "$0")
 exec 9>/tmp/cosmos-sim-prepare.lock
 flock 9
-packages="munge slurmctld slurmd slurm-client"
-missing=""
-for package in $packages; do
-	status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-	[ "$status" = "install ok installed" ] || missing="$missing $package"
-done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing" >&2
-apt-get update
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 $missing
+sh "$here/../host/install-packages.sh" munge slurmctld slurmd slurm-client

@@ -9,11 +9,11 @@ import {spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createServer} from 'node:net';
 import {execa} from 'execa';
 import {prepareSlurmMachine} from './machine.js';
 import {daemonPid, killDaemonsSync, killJobsSync} from './slurm-processes.js';
 import {type SlurmLayout, fakeGpuDevices, gresConf, slurmConf, slurmPaths} from './slurm-config.js';
+import {freePort} from '../host/sshd.js';
 
 export type SlurmClusterOptions = {
 	/** Fake GPUs on the node (gres gpu); 2 when left out. */
@@ -51,18 +51,6 @@ const live = new Set<() => void>();
 process.once('exit', () => {
 	for (const cleanUp of live) cleanUp();
 });
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 const delay = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

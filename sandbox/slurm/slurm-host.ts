@@ -7,12 +7,12 @@
 // afterwards: the SetEnv line is extended and sshd gets SIGHUP, which makes it re-execute itself
 // (same pid, same port, new config). Only the first SetEnv line counts in sshd_config, hence the edit.
 import {readFileSync, writeFileSync} from 'node:fs';
-import {createConnection} from 'node:net';
 import {join} from 'node:path';
 import {execa} from 'execa';
 import {type SandboxHost, type SandboxHostOptions, startSandboxHost} from '../host/sandbox-host.js';
 import {SSHD} from '../host/sshd.js';
 import {type SlurmCluster, startSlurmCluster} from './slurm-cluster.js';
+import {greets} from '../host/sshd.js';
 
 export type SlurmSandboxOptions = {
 	/** Fake GPUs in Slurm and rows in the host's nvidia-smi; 2 when left out. */
@@ -39,25 +39,6 @@ export function withSshdEnv(config: string, variables: Record<string, string>): 
 	if (index === -1) return [...lines.slice(0, -1), `SetEnv ${added.join(' ')}`, lines.at(-1)!].join('\n');
 	lines[index] = `${lines[index]} ${added.join(' ')}`;
 	return lines.join('\n');
-}
-
-/** True once the server on port sends its SSH identification line. */
-function greets(port: number): Promise<boolean> {
-	return new Promise(resolve => {
-		const socket = createConnection({host: '127.0.0.1', port});
-		let text = '';
-		const done = (ok: boolean) => {
-			socket.destroy();
-			resolve(ok);
-		};
-		socket.setTimeout(2000, () => done(false));
-		socket.on('data', chunk => {
-			text += chunk.toString('latin1');
-			if (text.includes('\n')) done(text.startsWith('SSH-2.0-'));
-		});
-		socket.on('error', () => done(false));
-		socket.on('close', () => done(false));
-	});
 }
 
 const countOf = (text: string, part: string) => text.split(part).length - 1;

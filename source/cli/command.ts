@@ -90,6 +90,8 @@ export class Context {
 					gpus: host.gpus,
 					executor: () => createExecutor(host.config, executorOptions, host.name),
 					check: () => checkDockerSettings(host.config),
+					// Slurm queues and places runs itself; we only keep to max_submitted.
+					...(host.config.remote.kind === 'slurm' ? {cluster: {maxSubmitted: host.config.slurm.max_submitted}} : {}),
 				})),
 				startWorker: () => spawnWorker({
 					dataDir: this.dataDir,

@@ -12,6 +12,17 @@ import {PARAMETER_RULES, numberRule, oneOfRule, type Rule, type RuleResult} from
 export const NOTIFY_MODES = ['auto', 'osc9', 'osc777', 'bell', 'off'] as const;
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
+/** What a GPU host is: one machine running Docker, or a Slurm cluster's login node (sbatch). */
+export const HOST_KINDS = ['docker', 'slurm'] as const;
+export type HostKind = (typeof HOST_KINDS)[number];
+
+/** How a Slurm job runs Cosmos: a container engine inside the job, pyxis/enroot, Apptainer, or a plain environment. */
+export const SLURM_CONTAINERS = ['podman', 'docker', 'enroot', 'apptainer', 'none'] as const;
+export type SlurmContainer = (typeof SLURM_CONTAINERS)[number];
+
+/** The placeholder in [slurm] gres that becomes the run's GPU count. */
+export const GRES_COUNT = '{n}';
+
 export type Config = {
 	remote: {
 		host: string;
@@ -23,6 +34,7 @@ export type Config = {
 		max_channels: number;
 		/** GPU indexes runs may use ([]: every GPU nvidia-smi lists). */
 		gpus: number[];
+		kind: HostKind;
 	};
 	paths: {remote_dir: string; data_dir: string};
 	docker: {
@@ -39,6 +51,18 @@ export type Config = {
 	monitor: {stall_seconds: number; kill_grace_seconds: number};
 	scheduler: {busy_memory_mib: number; lease_seconds: number};
 	ui: {notify: NotifyMode; mouse: boolean};
+	/** Defaults for every host of kind "slurm" (each key may be set per host in [hosts.NAME]). */
+	slurm: {
+		partition: string;
+		account: string;
+		qos: string;
+		time_limit: string;
+		gres: string;
+		sbatch_args: string[];
+		container: SlurmContainer;
+		env_setup: string;
+		max_submitted: number;
+	};
 	/** [hosts.NAME] sections as written (validated, partial); configuredHosts() fills in the rest. */
 	hosts: Record<string, HostSection>;
 };
@@ -46,8 +70,8 @@ export type Config = {
 /** Sections with a fixed set of keys ([hosts.NAME] is not one: its names are the user's). */
 export type SectionName = Exclude<keyof Config, 'hosts'>;
 
-/** The keys a [hosts.NAME] section may set: all of [remote] and [docker], and remote_dir of [paths]. */
-export type HostSection = Partial<Config['remote'] & Pick<Config['paths'], 'remote_dir'> & Config['docker']>;
+/** The keys a [hosts.NAME] section may set: all of [remote], [docker] and [slurm], and remote_dir of [paths]. */
+export type HostSection = Partial<Config['remote'] & Pick<Config['paths'], 'remote_dir'> & Config['docker'] & Config['slurm']>;
 export type HostKey = keyof HostSection;
 
 /** Parses one value; returns an error text (for "... must be ...") or the value. */
@@ -106,6 +130,36 @@ const gpuList = (doc: string): KeySpec<number[]> => ({
 
 const weight = (doc: string) => number(doc, 0, 1);
 
+/** A string checked by a pattern or a test; `expected` completes "... must be ...". */
+const matching = (pattern: RegExp | ((text: string) => boolean), expected: string, doc: string): KeySpec<string> => ({
+	parse: v => (typeof v === 'string' && (typeof pattern === 'function' ? pattern(v) : pattern.test(v)) ? ok(v) : fail(expected)),
+	fromEnv: identity,
+	doc,
+});
+
+/** Slurm names (partition, account, QOS); "" leaves the choice to Slurm. */
+const SLURM_NAME = /^[A-Za-z0-9_.-]*$/;
+/** A partition may be a comma-separated list: Slurm starts the job in whichever frees up first. */
+const SLURM_PARTITION = /^(?:[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*)?$/;
+/** sbatch --time formats: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or UNLIMITED/INFINITE; "" = the partition's default. */
+const SLURM_TIME = /^(?:\d+(?::\d+){0,2}|\d+-\d+(?::\d+){0,2}|UNLIMITED|INFINITE)?$/;
+/** A GRES request with {n} for the GPU count: gpu:{n}, gpu:h100:{n} (a comma list of such requests too). */
+const isGres = (text: string) => text.includes(GRES_COUNT) && /^[A-Za-z0-9_.:,-]+$/.test(text.replaceAll(GRES_COUNT, '1'));
+
+/** Extra sbatch options: each one an option ("--constraint=a100", "-C"), so none is taken for the script path. */
+const optionList = (doc: string): KeySpec<string[]> => {
+	const strings = list(doc);
+	return {
+		...strings,
+		parse(v) {
+			const result = strings.parse(v);
+			const expected = 'a list of sbatch options, each starting with "-" (e.g. ["--constraint=a100"])';
+			if (!result.ok) return fail(expected);
+			return result.value.every(item => item.startsWith('-') && !item.includes('\0')) ? result : fail(expected);
+		},
+	};
+};
+
 const choice = <T extends string>(values: readonly T[], doc: string): KeySpec<T> => ruled(oneOfRule(values), doc, identity);
 
 const flag = (doc: string): KeySpec<boolean> => ({
@@ -124,6 +178,7 @@ export const SCHEMA: Schema = {
 		keepalive_seconds: number('SSH keepalive interval', 1, 3600, true),
 		max_channels: number('concurrent SSH channels per connection (OpenSSH allows 10)', 2, 64, true),
 		gpus: gpuList('GPU indexes runs may use (empty: every GPU nvidia-smi lists)'),
+		kind: choice(HOST_KINDS, 'what the host is: "docker" (one machine running Docker) or "slurm" (a Slurm login node; see [slurm])'),
 	},
 	paths: {
 		remote_dir: text('the Cosmos-Transfer1 checkout on the GPU host (mounted at /workspace)'),
@@ -169,14 +224,31 @@ export const SCHEMA: Schema = {
 		notify: choice(NOTIFY_MODES, 'when a run ends: auto (by terminal), osc9, osc777 (desktop notifications), bell, off'),
 		mouse: flag('wheel scrolls the pane under the pointer, a click focuses and selects (false: the terminal keeps the mouse)'),
 	},
+	slurm: {
+		partition: matching(SLURM_PARTITION, 'a Slurm partition name (letters, digits, "_", ".", "-"; a comma list for several)', 'sbatch --partition (empty: the cluster\'s default partition)'),
+		account: matching(SLURM_NAME, 'a Slurm account name (letters, digits, "_", ".", "-")', 'sbatch --account (empty: your default account)'),
+		qos: matching(SLURM_NAME, 'a Slurm QOS name (letters, digits, "_", ".", "-")', 'sbatch --qos (empty: the default QOS)'),
+		time_limit: matching(
+			SLURM_TIME,
+			'a Slurm time limit: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED',
+			'sbatch --time per run (empty: the partition\'s default)',
+		),
+		gres: matching(isGres, 'a GRES request containing {n} for the GPU count, such as "gpu:{n}" or "gpu:h100:{n}"', 'sbatch --gres; {n} becomes the run\'s GPU count'),
+		sbatch_args: optionList('extra sbatch options, each starting with "-"'),
+		container: choice(SLURM_CONTAINERS, 'how the job runs Cosmos: podman or docker (a container in the job), enroot (pyxis), apptainer, or none'),
+		env_setup: text('container = "none": a file sourced before torchrun, e.g. a virtualenv\'s bin/activate (empty: none)'),
+		max_submitted: number('jobs of ours queued or running on a Slurm host at once (0: no limit)', 0, 100_000, true),
+	},
 };
 
 /** Home section of each key a [hosts.NAME] section may set; a host key is checked by its home section's KeySpec. */
-export const HOST_KEY_SECTIONS: Readonly<Record<HostKey, 'remote' | 'paths' | 'docker'>> = {
+export const HOST_KEY_SECTIONS: Readonly<Record<HostKey, HostKeySection>> = {
 	...sectionOf('remote', Object.keys(SCHEMA.remote) as Array<keyof Config['remote']>),
 	remote_dir: 'paths',
 	...sectionOf('docker', Object.keys(SCHEMA.docker) as Array<keyof Config['docker']>),
+	...sectionOf('slurm', Object.keys(SCHEMA.slurm) as Array<keyof Config['slurm']>),
 };
+export type HostKeySection = 'remote' | 'paths' | 'docker' | 'slurm';
 
 function sectionOf<S extends string, K extends string>(section: S, keys: readonly K[]): Record<K, S> {
 	return Object.fromEntries(keys.map(key => [key, section])) as Record<K, S>;
@@ -192,6 +264,7 @@ export const DEFAULT_CONFIG: Config = {
 		keepalive_seconds: 15,
 		max_channels: 8,
 		gpus: [],
+		kind: 'docker',
 	},
 	paths: {remote_dir: '', data_dir: './data'},
 	docker: {
@@ -217,5 +290,16 @@ export const DEFAULT_CONFIG: Config = {
 	monitor: {stall_seconds: 900, kill_grace_seconds: 10},
 	scheduler: {busy_memory_mib: 2048, lease_seconds: 10},
 	ui: {notify: 'auto', mouse: true},
+	slurm: {
+		partition: '',
+		account: '',
+		qos: '',
+		time_limit: '',
+		gres: 'gpu:{n}',
+		sbatch_args: [],
+		container: 'docker',
+		env_setup: '',
+		max_submitted: 0,
+	},
 	hosts: {},
 };

@@ -62,6 +62,12 @@ export const FAILURE_KINDS = [
 	'missing_checkpoints',
 	'nccl_timeout',
 	'lost',
+	// Slurm ended the job for its own reasons (slurm-failure.ts).
+	'time_limit',
+	'node_fail',
+	'preempted',
+	'host_oom',
+	'cancelled_outside',
 	'other',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -95,12 +101,12 @@ export type RunOutputs = {
 };
 
 /** The kinds of GPU host a run can be sent to. */
-export const BACKENDS = ['docker'] as const;
+export const BACKENDS = ['docker', 'slurm'] as const;
 export type Backend = (typeof BACKENDS)[number];
 
 /**
  * Where a run lives on its GPU host, so a restarted cosmos-tui can reattach. Backend-neutral:
- * `job` is what the backend knows the run by (a container name for Docker).
+ * `job` is what the backend knows the run by (a container name for Docker, a job id for Slurm).
  */
 export type RemoteHandle = {
 	backend: Backend;
