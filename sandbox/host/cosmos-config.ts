@@ -4,12 +4,18 @@ import {stringify} from 'smol-toml';
 import {loadConfig} from '../../source/config/load-config.js';
 import type {SandboxHost} from './sandbox-host.js';
 
-export type SandboxConfigExtra = {stall_seconds?: number; lease_seconds?: number};
+export type SandboxConfigExtra = {
+	stall_seconds?: number;
+	lease_seconds?: number;
+	/** The host is a Slurm login node (a sandbox started with startSlurmSandbox): jobs run the image through its docker shim. */
+	slurm?: boolean;
+};
 
 /** One sandbox as the [remote] host. */
 export function sandboxConfigToml(host: SandboxHost, dataDir: string, extra: SandboxConfigExtra = {}): string {
 	const config = {
-		remote: hostKeys(host),
+		remote: {...hostKeys(host), ...(extra.slurm ? {kind: 'slurm'} : {})},
+		...(extra.slurm ? {slurm: {container: 'docker'}} : {}),
 		paths: {remote_dir: host.remoteDir, data_dir: dataDir},
 		docker: {image: host.image, command: host.dockerCommand, num_gpus: 1, extra_args: [] as string[], hf_cache: host.hfCacheDir},
 		...common(extra),

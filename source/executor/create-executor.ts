@@ -1,7 +1,8 @@
 // Picks and builds the Executor the configuration asks for:
 //   [remote] host = "local"         Docker on this machine (LocalHostShell)
 //   [remote] host = anything else   Docker on that host over SSH (a name, an address or a ~/.ssh/config alias)
-// Both are the same DockerExecutor; only the shell differs. Nothing connects until first use.
+//   [remote] kind = "slurm"         a Slurm cluster's login node over SSH (sbatch; SlurmExecutor)
+// The two Docker kinds are the same DockerExecutor; only the shell differs. Nothing connects until first use.
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config/schema.js';
@@ -10,6 +11,7 @@ import {DockerExecutor} from './docker-executor.js';
 import type {Executor, Job} from './executor.js';
 import type {HostShell} from './host-shell.js';
 import {LocalHostShell} from './local-host-shell.js';
+import {SlurmExecutor} from './slurm/slurm-executor.js';
 import {type PassphraseCallback, checkKeyFiles} from './ssh-auth.js';
 import {expandHome, loadSshConfig, resolveSshTarget} from './ssh-config.js';
 import {openSshClient} from './ssh-connect.js';
@@ -39,6 +41,7 @@ export async function createExecutor(config: Config, options: ExecutorOptions, n
 	if (config.paths.remote_dir.trim() === '') throw new ConfigError('set [paths] remote_dir to the Cosmos-Transfer1 checkout on the GPU host');
 	const shell = await createHostShell(config, options);
 	const description = host === LOCAL_HOST ? 'local docker' : shell.description;
+	if (config.remote.kind === 'slurm') return new SlurmExecutor({shell, config, host: name, description: `slurm ${description}`, specExtras: options.specExtras});
 	return new DockerExecutor({shell, config, host: name, description, specExtras: options.specExtras});
 }
 

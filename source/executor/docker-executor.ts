@@ -2,7 +2,7 @@
 // is the GPU host; with LocalHostShell it is this machine. Runs are detached containers (`docker
 // run -d`), so a dropped connection or a restarted cosmos-tui never loses one: follow() reattaches.
 import type {Config} from '../config/schema.js';
-import {ConfigError, HostError} from '../domain/errors.js';
+import {HostError} from '../domain/errors.js';
 import type {RemoteHandle} from '../domain/model.js';
 import {checkContainerName, containerNameFor, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
 import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
@@ -14,7 +14,9 @@ import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
 import {downloadOutputs} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {planLaunch} from './launch-plan.js';
-import {layoutFromRunDir, resolveHomePath, runLayout} from './remote-layout.js';
+import {layoutFromRunDir, runLayout} from './remote-layout.js';
+import {cachedHostPaths, resolveHostPaths} from './host-paths.js';
+import {launchInfoOf, readLaunchInfo} from './launch-info.js';
 
 export type DockerExecutorOptions = {
 	shell: HostShell;
@@ -26,17 +28,14 @@ export type DockerExecutorOptions = {
 	specExtras?: (job: Job) => Record<string, unknown>;
 };
 
-type HostPaths = {remoteDir: string; hfCacheDir: string};
-
-type LaunchInfo = {upload_bytes: number; uploaded_files: number; reused_files: number};
-
 const UPLOAD_END = STAGE_SPANS.uploading[1];
 
 export class DockerExecutor implements Executor {
 	readonly description: string;
 	private readonly shell: HostShell;
 	private readonly config: Config;
-	private paths: Promise<HostPaths> | null = null;
+	/** remote_dir and hf_cache, resolved once against the login user's home. */
+	private readonly hostPaths = cachedHostPaths(() => resolveHostPaths(this.shell, this.config, this.description));
 
 	constructor(private readonly options: DockerExecutorOptions) {
 		this.shell = options.shell;
@@ -48,24 +47,6 @@ export class DockerExecutor implements Executor {
 		return this.config.docker.command;
 	}
 
-	/** remote_dir and hf_cache with `~` resolved once against the login user's home. */
-	private hostPaths(): Promise<HostPaths> {
-		this.paths ??= (async () => {
-			const home = await this.shell.home();
-			const remoteDir = resolveHomePath(this.config.paths.remote_dir, home);
-			const hfCacheDir = resolveHomePath(this.config.docker.hf_cache || '~/.cache/huggingface', home);
-			if (!remoteDir.startsWith('/')) throw new ConfigError(`[paths] remote_dir must be an absolute path or start with ~/ (got ${JSON.stringify(this.config.paths.remote_dir)})`);
-			const stat = await this.shell.stat(remoteDir);
-			if (stat?.type !== 'directory') throw new HostError(`remote_dir ${remoteDir} is not a folder on ${this.description}; set [paths] remote_dir to the Cosmos-Transfer1 checkout`);
-			// Docker would create a missing mount source as root; make it as the login user instead.
-			await this.shell.mkdirp(hfCacheDir).catch(() => undefined);
-			return {remoteDir, hfCacheDir};
-		})();
-		this.paths.catch(() => {
-			this.paths = null;
-		});
-		return this.paths;
-	}
 
 	async launch(job: Job, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
 		const {signal} = options;
@@ -78,7 +59,7 @@ export class DockerExecutor implements Executor {
 			lastShown = fraction;
 			events.progress({stage: 'uploading', fraction, message});
 		}, signal);
-		const info: LaunchInfo = {upload_bytes: upload.uploadedBytes, uploaded_files: upload.uploadedFiles, reused_files: upload.reusedFiles};
+		const info = launchInfoOf(upload);
 		await retryOnLoss(async () => {
 			await this.shell.mkdirp(plan.hostRun.runDir);
 			await this.shell.writeFile(plan.hostRun.spec, plan.specJson);
@@ -139,7 +120,7 @@ export class DockerExecutor implements Executor {
 		});
 		const metrics: Record<string, number | string> = {log_lines: logs.lines, reconnects: logs.reconnects};
 		if (logs.parser.clipsTotal !== null) metrics['clips'] = logs.parser.clipsTotal;
-		Object.assign(metrics, await this.launchInfo(layout.launchInfo, signal));
+		Object.assign(metrics, await readLaunchInfo(this.shell, layout.launchInfo, signal));
 		if (logs.state === null) {
 			return {
 				status: 'failed',
@@ -172,16 +153,6 @@ export class DockerExecutor implements Executor {
 		};
 	}
 
-	/** What launch() recorded on the host (the launching process may have been another one). */
-	private async launchInfo(file: string, signal?: AbortSignal): Promise<Partial<LaunchInfo>> {
-		const text = await retryOnLoss(() => this.shell.readFile(file), signal).catch(() => null);
-		try {
-			const parsed: unknown = text ? JSON.parse(text) : {};
-			return typeof parsed === 'object' && parsed !== null ? (parsed as Partial<LaunchInfo>) : {};
-		} catch {
-			return {};
-		}
-	}
 
 	async kill(handle: RemoteHandle): Promise<void> {
 		const layout = this.checkHandle(handle);

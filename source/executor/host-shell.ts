@@ -76,3 +76,19 @@ export function hostIoError(what: string, target: string, where: string, error: 
 	const message = error instanceof Error ? error.message : String(error);
 	return new HostError(`${what}${target ? ` ${target}` : ''} failed on ${where}: ${message}`);
 }
+
+/** Waits ms; an abort rejects at once (with the signal's reason). The listener goes with the timer. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(abortReason(signal));
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(abortReason(signal!));
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, {once: true});
+	});
+}

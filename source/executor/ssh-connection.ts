@@ -4,7 +4,7 @@
 import type {Client, SFTPWrapper} from 'ssh2';
 import {HostError} from '../domain/errors.js';
 import {ChannelLimiter} from './channel-limiter.js';
-import {ConnectionLostError, abortReason} from './host-shell.js';
+import {ConnectionLostError, abortReason, sleep} from './host-shell.js';
 import {HostRefusedError} from './ssh-connect.js';
 
 export type ReconnectPolicy = {initialDelayMs: number; maxDelayMs: number; giveUpAfterMs: number};
@@ -23,21 +23,6 @@ export type SshConnectionOptions = {
 };
 
 type SftpSession = {sftp: SFTPWrapper; client: Client; users: number; idle?: NodeJS.Timeout};
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) return reject(abortReason(signal));
-		const onAbort = () => {
-			clearTimeout(timer);
-			reject(abortReason(signal!));
-		};
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, ms);
-		signal?.addEventListener('abort', onAbort, {once: true});
-	});
-}
 
 /** Resolves like `promise` unless the signal aborts first. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
