@@ -52,6 +52,15 @@ serial('run on a Slurm host streams the log to the end; the run records its Slur
 	t.is(failed.code, 1, failed.stderr);
 	const [oom] = JSON.parse(failed.stdout) as RunJson[];
 	t.is(oom!.failure_kind, 'oom');
+
+	// A job that fails on its own (the child exits 3; torchrun reports it and exits 1).
+	const exited = await run('run', 'A harbour [cosmos-sim mode=exit code=3]', inputs, '--json');
+	t.is(exited.code, 1, exited.stderr);
+	const [three] = JSON.parse(exited.stdout) as RunJson[];
+	t.is(three!.status, 'failed');
+	t.is(three!.failure_kind, 'other');
+	t.is(three!.metrics['slurm_state'], 'FAILED');
+	t.regex(await readFile(path.join(dir, 'data', 'runs', three!.id, 'run.log'), 'utf8'), /exitcode\s*: 3\b/);
 });
 
 serial('three runs on two GPUs: Slurm runs two and queues one (its reason shown); cancel takes a pending and a running run', async t => {

@@ -4,7 +4,7 @@ import {TRANSFER_ARGS} from './args.mjs';
 
 export const HINT_KEYS = ['vis', 'seg', 'edge', 'depth', 'keypoint', 'upscale', 'hdmap', 'lidar'];
 
-export const MODES = ['ok', 'oom', 'guardrail', 'slow', 'stall', 'crash', 'nccl', 'flood', 'hostile', 'paced'];
+export const MODES = ['ok', 'oom', 'guardrail', 'slow', 'stall', 'crash', 'nccl', 'flood', 'hostile', 'paced', 'exit'];
 
 /** A Python exception the stand-in "raises": printed as a traceback, exit 1. */
 export class PyError extends Error {
@@ -113,6 +113,8 @@ function simOptions(raw) {
 		hostileFiles: raw.hostile_files === true,
 		clips: Math.max(1, Math.floor(num(raw.clips, 1))),
 		stallSeconds: num(raw.stall_seconds, 30),
+		// mode exit: the child's sys.exit code (torchrun then reports it and exits 1, as the real one does).
+		code: Math.max(1, Math.min(255, Math.floor(num(raw.code, 3)))),
 	};
 }
 

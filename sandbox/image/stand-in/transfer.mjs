@@ -175,6 +175,7 @@ async function transfer(argv) {
 			process.stderr.write(ncclTimeoutText(rankPrefix));
 			fail(-6, `Signal 6 (SIGABRT) received by PID ${process.pid + 1}`);
 		}
+		if (clip === 0 && sim.mode === 'exit') fail(sim.code);
 		if (clip === 0 && sim.mode === 'stall') await sleep(sim.stallSeconds * 1000);
 		if (clip === 0 && sim.mode === 'flood') flood(sim.lines);
 		if (clip === 0 && sim.mode === 'paced') await paced(sim.lines, sim.rate);
