@@ -59,6 +59,16 @@ export type HostStatus = {
 	error?: string;
 	/** Not connected because the host's key is not in known_hosts yet. */
 	unknownHostKey?: UnknownHostKey;
+	/**
+	 * A Slurm host only: partitions, the GPU nodes of the host's partition with Slurm's allocation,
+	 * and this user's cosmos-tui jobs. States are Slurm's words as printed (UP, MIXED, PENDING);
+	 * reason is null when Slurm gives none.
+	 */
+	cluster?: {
+		partitions: Array<{name: string; state: string; nodes: number; default: boolean}>;
+		nodes: Array<{name: string; partitions: string[]; state: string; gpus: number; gpusAllocated: number}>;
+		jobs: Array<{runId: string; jobId: string; state: string; reason: string | null}>;
+	};
 };
 
 export type FollowOptions = {

@@ -26,6 +26,8 @@ export type FakeScript = {
 	failLaunch?: string;
 	/** Fail only this many launches (default: every one). */
 	failLaunchTimes?: number;
+	/** The progress follow reports after the lines (default: diffusion, clip 1/2). */
+	progress?: Parameters<ExecutorEvents['progress']>[0];
 };
 
 export class FakeExecutor implements Executor {
@@ -43,6 +45,8 @@ export class FakeExecutor implements Executor {
 	/** What nvidia-smi would say. */
 	gpuList: GpuInfo[] = [0, 1].map(index => ({index, name: 'Fake GPU', memoryUsedMiB: 100, memoryTotalMiB: 81_559, utilizationPercent: 0, temperatureC: 30}));
 	readonly follows: Array<{handle: RemoteHandle; skipLines: number}> = [];
+	/** What status() reports as a Slurm host's cluster (none: a Docker-like host). */
+	cluster: HostStatus['cluster'] = undefined;
 	script: FakeScript = {lines: ['[11-24 10:00:00|INFO|transfer.py:1:main] Running preprocessor', 'Saved video to out/output.mp4'], result: 'success'};
 
 	constructor(readonly host = 'fake') {}
@@ -93,7 +97,7 @@ export class FakeExecutor implements Executor {
 		});
 		abort.catch(() => undefined); // an abort after follow returned rejects nobody's promise
 		for (const line of this.script.lines.slice(options.skipLines)) events.log(line);
-		events.progress({stage: 'diffusion', fraction: 0.5, message: 'clip 1/2'});
+		events.progress(this.script.progress ?? {stage: 'diffusion', fraction: 0.5, message: 'clip 1/2'});
 		const killed = new Promise<'killed'>(resolve => this.killSignals.set(handle.job, () => resolve('killed')));
 		if (this.killedEarly.delete(handle.job)) this.killSignals.get(handle.job)!();
 		const ended = await Promise.race([this.script.holdFor?.(job) ?? this.script.hold ?? Promise.resolve(), abort, killed]);
@@ -127,7 +131,7 @@ export class FakeExecutor implements Executor {
 	private readonly killSignals = new Map<string, () => void>();
 
 	async status(): Promise<HostStatus> {
-		return {host: this.host, connected: true, docker: {ok: true, detail: 'fake'}, gpus: this.gpuList, containers: []};
+		return {host: this.host, connected: true, docker: {ok: true, detail: 'fake'}, gpus: this.gpuList, containers: [], ...(this.cluster ? {cluster: this.cluster} : {})};
 	}
 
 	async close(): Promise<void> {}

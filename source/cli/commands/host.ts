@@ -3,6 +3,7 @@ import {UsageError} from '../../domain/errors.js';
 import type {HostReport} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {isActive} from '../../domain/model.js';
+import {jobText, nodeGpuText, partitionText} from '../../format/slurm-cluster.js';
 import {followRuns} from './run.js';
 
 export const logsCommand: Command = {
@@ -52,7 +53,32 @@ function printReport({out}: Context, report: HostReport): void {
 	row('host', `${report.name}${report.name === report.host ? '' : ` (${report.host})`} ${report.connected ? out.paint('green', 'connected') : out.paint('red', 'not connected')}`);
 	if (report.error) row('error', out.paint('red', report.error));
 	if (!report.connected) return;
-	row('docker', report.docker.ok ? `ok (${report.docker.detail})` : out.paint('red', report.docker.detail));
+	const cluster = report.cluster;
+	row(cluster ? 'slurm' : 'docker', report.docker.ok ? `ok (${report.docker.detail})` : out.paint('red', report.docker.detail));
+	if (cluster) printCluster(row, cluster);
+	else printGpusAndContainers(row, report);
+	const what = cluster ? 'Slurm job' : 'container';
+	for (const id of report.runsWithoutContainer) {
+		row('warning', out.paint('yellow', `run ${id} is running in the store but has no ${what} on the host`));
+	}
+	for (const c of report.containersWithoutRun) {
+		row('warning', out.paint('yellow', `${what} ${c.name} (${c.state}) belongs to no run in the store`));
+	}
+}
+
+type Row = (label: string, text: string) => void;
+
+/** A Slurm host: its partitions, the GPU nodes with Slurm's allocation, and our jobs with state and reason. */
+function printCluster(row: Row, cluster: NonNullable<HostReport['cluster']>): void {
+	if (cluster.partitions.length === 0) row('partitions', 'none reported by scontrol');
+	for (const partition of cluster.partitions) row('partition', partitionText(partition));
+	if (cluster.nodes.length === 0) row('nodes', 'no node with GPUs');
+	for (const node of cluster.nodes) row('node', `${node.name}  ${node.state.toLowerCase()}  ${nodeGpuText(node)}`);
+	if (cluster.jobs.length === 0) row('jobs', 'no cosmos-tui jobs');
+	for (const job of cluster.jobs) row('job', `${job.runId}  job ${job.jobId}  ${jobText(job)}`);
+}
+
+function printGpusAndContainers(row: Row, report: HostReport): void {
 	if (report.gpus.length === 0) row('gpus', 'none reported by nvidia-smi');
 	for (const gpu of report.gpus) {
 		const memory = gpu.memoryUsedMiB === null || gpu.memoryTotalMiB === null ? 'memory n/a' : `${gpu.memoryUsedMiB}/${gpu.memoryTotalMiB} MiB`;
@@ -62,10 +88,4 @@ function printReport({out}: Context, report: HostReport): void {
 	}
 	if (report.containers.length === 0) row('containers', 'no cosmos-tui containers');
 	for (const c of report.containers) row('container', `${c.name}  ${c.state}`);
-	for (const id of report.runsWithoutContainer) {
-		row('warning', out.paint('yellow', `run ${id} is running in the store but has no container on the host`));
-	}
-	for (const c of report.containersWithoutRun) {
-		row('warning', out.paint('yellow', `container ${c.name} (${c.state}) belongs to no run in the store`));
-	}
 }

@@ -4,6 +4,7 @@ import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/mo
 import {formatAxis} from '../../domain/sweep.js';
 import {elapsedSeconds, formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
 import {sanitizeForTerminal, stripAnsi} from '../../format/sanitize.js';
+import {CLUSTER_WAIT_PREFIX, clusterWaitReason} from '../../format/slurm-cluster.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
 import type {Command, Context} from '../command.js';
 import {limitFlag, statusFlag} from '../flags.js';
@@ -110,12 +111,23 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION'],
 		runs.map(run => [
 			run.id,
-			context.out.status(run.status) + (run.failure_kind ? ` (${run.failure_kind})` : '') + (run.stalled ? ' (stalled)' : '') + (run.outputs_missing ? ' (outputs missing)' : ''),
+			context.out.status(run.status) + statusNotes(run),
 			shown(nameOf(run.prompt_id), 30),
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),
 			formatDuration(elapsedSeconds(run.started_at, run.completed_at)),
 		]),
+	);
+}
+
+/** " (oom)", " (stalled)", " (queued on cluster: Resources)": what the status alone does not say. */
+function statusNotes(run: Run): string {
+	const waiting = clusterWaitReason(run);
+	return (
+		(run.failure_kind ? ` (${run.failure_kind})` : '') +
+		(waiting ? ` (${CLUSTER_WAIT_PREFIX}${waiting})` : '') +
+		(run.stalled ? ' (stalled)' : '') +
+		(run.outputs_missing ? ' (outputs missing)' : '')
 	);
 }
 

@@ -191,6 +191,31 @@ export function parseNodeGpus(text: string): NodeGpus[] {
 		});
 }
 
+export type SlurmPartition = {
+	name: string;
+	/** UP, DOWN, DRAIN, INACTIVE. */
+	state: string;
+	/** TotalNodes. */
+	nodes: number;
+	/** The cluster's default partition (Default=YES). */
+	default: boolean;
+};
+
+/** `scontrol show partition -o`: one partition per line; records without a name are skipped. */
+export function parsePartitions(text: string): SlurmPartition[] {
+	return parseScontrolRecords(text)
+		.filter(record => record['PartitionName'] !== undefined && record['PartitionName'] !== '')
+		.map(record => {
+			const nodes = Number(record['TotalNodes'] ?? '');
+			return {
+				name: record['PartitionName']!,
+				state: record['State'] ?? '',
+				nodes: Number.isInteger(nodes) && nodes >= 0 ? nodes : 0,
+				default: record['Default'] === 'YES',
+			};
+		});
+}
+
 /** `sinfo --version`: "slurm-wlm 22.05.8" or "slurm 23.11.4" → the version; null for anything else. */
 export function parseSlurmVersion(text: string): string | null {
 	return /^slurm(?:-wlm)?\s+(\d+\.\d+(?:\.\d+)?\S*)\s*$/m.exec(text)?.[1] ?? null;

@@ -1,9 +1,11 @@
 /* @jsxRuntime automatic @jsxImportSource react */
 // The top line: each GPU host with its connection and its GPUs (the run on each, or free/busy),
 // then run counts by status. When that does not fit, each host shows only how many GPUs are free.
+// A Slurm host shows Slurm's count instead: "cluster ● 1/2 GPUs busy · 1 queued".
 import {memo} from 'react';
 import {RUN_STATUSES, type RunStatus} from '../../domain/model.js';
 import {STATUS_COLORS} from '../../format/format.js';
+import {clusterUse} from '../../format/slurm-cluster.js';
 import type {GpuSlot, HostQueueView} from '../../service/queue.js';
 import type {HostConnection, QueueSnapshot} from '../data/queue-watch.js';
 import {shortId} from '../state/queue-items.js';
@@ -45,7 +47,12 @@ export function hostsSegments(queue: QueueSnapshot, compact: boolean): Segment[]
 function hostSegments(name: string, view: HostQueueView | null, connection: HostConnection, compact: boolean): Segment[] {
 	const segments: Segment[] = [{text: `${plain(name)} `, bold: true}, ...connectionSegments(connection)];
 	if (view?.paused) segments.push({text: ' paused', color: 'yellow'});
-	if (view?.gpus) {
+	if (connection.kind === 'connected' && connection.cluster) {
+		// Slurm places the jobs: its allocation is the truth, not the store's GPU slots.
+		const {busy, total, queued} = clusterUse(connection.cluster);
+		segments.push({text: ` ${busy}/${total} GPUs busy`, color: busy < total ? 'green' : undefined});
+		if (queued > 0 && !compact) segments.push({text: ` · ${queued} queued`, color: 'yellow'});
+	} else if (view?.gpus) {
 		if (compact) segments.push({text: ` ${view.free}/${view.gpus.length} free`, color: view.free > 0 ? 'green' : undefined});
 		else for (const gpu of view.gpus) segments.push(...gpuSegments(gpu));
 	} else if (connection.kind === 'connected' && connection.gpus.length > 0) {
@@ -65,7 +72,10 @@ function connectionSegments(connection: HostConnection): Segment[] {
 		case 'error':
 			return [{text: `✖ ${plain(connection.message)}${connection.unknownKey ? ' (R: trust it?)' : ''}`, color: 'red'}];
 		case 'connected':
-			return [{text: '●', color: 'green'}, ...(connection.dockerProblem ? [{text: ` docker: ${plain(connection.dockerProblem)}`, color: 'red' as const}] : [])];
+			return [
+				{text: '●', color: 'green'},
+				...(connection.dockerProblem ? [{text: ` ${connection.cluster ? 'slurm' : 'docker'}: ${plain(connection.dockerProblem)}`, color: 'red' as const}] : []),
+			];
 	}
 }
 

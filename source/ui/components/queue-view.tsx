@@ -6,11 +6,13 @@ import {Box} from 'ink';
 import {Text} from './text.js';
 import {memo, useRef} from 'react';
 import {STATUS_COLORS} from '../../format/format.js';
+import type {HostStatus} from '../../executor/executor.js';
 import type {GpuSlot, HostQueueView} from '../../service/queue.js';
 import type {HostConnection, QueueSnapshot} from '../data/queue-watch.js';
 import type {DurationSample} from '../state/eta.js';
 import {scrollTop} from '../state/list-selection.js';
 import {startsIn} from '../../format/format.js';
+import {clusterUseText, nodeGpuText, partitionText} from '../../format/slurm-cluster.js';
 import {shortId, type QueueItem, type QueueSection} from '../state/queue-items.js';
 import {fitSegments, placementText, plain, runProgress, STATUS_ICONS, type Segment} from '../state/run-summary.js';
 import {Pane} from './pane.js';
@@ -110,7 +112,9 @@ function hostRow(host: HostQueueView, connection: HostConnection | undefined): S
 	else if (connection?.kind === 'connected') segments.push({text: '● ', color: 'green'});
 	else segments.push({text: '◌ ', color: 'yellow'});
 	segments.push(host.paused ? {text: 'paused ', color: 'yellow'} : {text: 'ready  ', dim: true});
-	if (host.gpus === null) {
+	if (connection?.kind === 'connected' && connection.cluster) {
+		segments.push(...clusterSegments(connection.cluster));
+	} else if (host.gpus === null) {
 		segments.push({text: `GPUs unknown${host.problem ? `: ${plain(host.problem)}` : ''}`, color: 'yellow'});
 	} else {
 		segments.push({text: `${host.free} of ${host.gpus.length} free `});
@@ -118,6 +122,19 @@ function hostRow(host: HostQueueView, connection: HostConnection | undefined): S
 	}
 	if (connection?.kind === 'error') segments.push({text: `  ${plain(connection.message)}`, color: 'red'});
 	return segments;
+}
+
+/** A Slurm host: "1/2 GPUs busy · 1 queued  partition gpu (default) up, 1 node  node vm GPUs 1 of 2 allocated". */
+function clusterSegments(cluster: NonNullable<HostStatus['cluster']>): Segment[] {
+	return [
+		{text: clusterUseText(cluster)},
+		...cluster.partitions.flatMap(partition => [{text: '  partition ', dim: true}, {text: plain(partitionText(partition))}]),
+		...cluster.nodes.flatMap(node => [
+			{text: '  node ', dim: true},
+			{text: `${plain(node.name)} `},
+			{text: nodeGpuText(node), color: node.gpusAllocated < node.gpus ? ('green' as const) : ('yellow' as const)},
+		]),
+	];
 }
 
 function gpuSlot(gpu: GpuSlot): Segment[] {

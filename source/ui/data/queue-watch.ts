@@ -5,7 +5,7 @@
 // on start, and every few seconds while no process holds the dispatcher lease (a worker that
 // crashed is replaced; a lapsed lease sends no event, so this one check has to look).
 import {isActive, type Run} from '../../domain/model.js';
-import type {GpuInfo} from '../../executor/executor.js';
+import type {GpuInfo, HostStatus} from '../../executor/executor.js';
 import type {UnknownHostKey} from '../../executor/ssh-connect.js';
 import type {QueueView} from '../../service/queue.js';
 import type {WorkflowService} from '../../service/workflow-service.js';
@@ -13,7 +13,8 @@ import {messageOf, type Notice} from './live-data.js';
 
 export type HostConnection =
 	| {kind: 'checking'}
-	| {kind: 'connected'; dockerProblem: string | null; gpus: readonly GpuInfo[]}
+	/** cluster: a Slurm host's partitions, nodes and our jobs (null for a Docker host). */
+	| {kind: 'connected'; dockerProblem: string | null; gpus: readonly GpuInfo[]; cluster: NonNullable<HostStatus['cluster']> | null}
 	| {kind: 'error'; message: string; unknownKey?: UnknownHostKey};
 
 /** A host whose key is not known yet, for the "trust this key?" dialog. */
@@ -113,7 +114,7 @@ export class QueueWatch {
 				reports.map(report => [
 					report.name,
 					report.connected
-						? {kind: 'connected', dockerProblem: report.docker.ok ? null : report.docker.detail, gpus: report.gpus}
+						? {kind: 'connected', dockerProblem: report.docker.ok ? null : report.docker.detail, gpus: report.gpus, cluster: report.cluster ?? null}
 						: report.unknownHostKey
 							? {kind: 'error', message: 'unknown host key', unknownKey: report.unknownHostKey}
 							: {kind: 'error', message: report.error ?? `cannot reach ${report.host}`},

@@ -3,6 +3,7 @@
 import {CONTROL_NAMES, type Run} from '../../domain/model.js';
 import {elapsedSeconds, formatDuration, STATUS_COLORS, type ColorName} from '../../format/format.js';
 import {stripAnsi, sanitizeForTerminal} from '../../format/sanitize.js';
+import {CLUSTER_WAIT_PREFIX, clusterWaitReason} from '../../format/slurm-cluster.js';
 import {estimateRemaining, runDuration, type DurationSample} from './eta.js';
 
 export type Segment = {text: string; color?: ColorName; dim?: boolean; bold?: boolean};
@@ -40,8 +41,17 @@ export function runProgress(run: Run, now: number, durations: readonly DurationS
 		case 'launching':
 			return [{text: `${cancelling ? 'cancelling' : (run.stage ?? 'uploading')} `}, {text: placementText(run), dim: true}];
 		case 'running': {
-			const fraction = run.progress?.fraction ?? 0;
 			const elapsed = elapsedSeconds(run.started_at, null, now);
+			// Slurm holds the job back: why says more than an empty bar.
+			const waiting = clusterWaitReason(run);
+			if (waiting !== null) {
+				return [
+					{text: `${CLUSTER_WAIT_PREFIX}${plain(waiting)}`, color: 'yellow'},
+					{text: ` ${formatDuration(elapsed)}`, dim: true},
+					...(cancelling ? [{text: ' cancelling', color: 'yellow' as const}] : []),
+				];
+			}
+			const fraction = run.progress?.fraction ?? 0;
 			const remaining = estimateRemaining(run, durations, now);
 			const segments: Segment[] = [
 				{text: `${run.stage ?? 'starting'} `},

@@ -1,0 +1,97 @@
+// `cosmos-tui status` (text and --json) and `list runs` against the real single-machine Slurm
+// (startSlurmSandbox): the partition, the node's GPUs idle and allocated from Slurm itself, our
+// jobs with state and reason, and a run Slurm holds back shown as "queued on cluster: <reason>".
+import {writeFile} from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
+import {cosmos, stopWorkersIn} from '../helpers/cli.js';
+import {type SlurmSandbox, canRunSlurm, pollUntil, startSlurmSandbox} from '../helpers/slurm-cluster.js';
+import {sampleInputs, tempDir} from '../helpers/temp.js';
+
+const serial = canRunSlurm() ? test.serial : test.serial.skip;
+let slurm: SlurmSandbox;
+let dir: string;
+let inputs: string;
+let cleanup: () => Promise<void>;
+
+test.before(async () => {
+	if (!canRunSlurm()) return;
+	slurm = await startSlurmSandbox({gpus: 2});
+	({dir, cleanup} = await tempDir('cosmos-slurm-status-'));
+	inputs = await sampleInputs(dir);
+	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(slurm.sandbox, './data', {lease_seconds: 3, slurm: true}));
+});
+test.after.always(async () => {
+	if (dir) await stopWorkersIn(dir);
+	await slurm?.stop();
+	await cleanup?.();
+});
+
+const run = (...args: string[]) => cosmos(args, {cwd: dir});
+type Cluster = {
+	partitions: Array<{name: string; state: string; nodes: number; default: boolean}>;
+	nodes: Array<{name: string; partitions: string[]; state: string; gpus: number; gpusAllocated: number}>;
+	jobs: Array<{runId: string; jobId: string; state: string; reason: string | null}>;
+};
+const statusJson = async () => {
+	const result = await run('status', '--json');
+	return JSON.parse(result.stdout) as {connected: boolean; docker: {ok: boolean; detail: string}; cluster?: Cluster};
+};
+type RunJson = {id: string; status: string; progress: {message: string} | null};
+const show = async (id: string) => (JSON.parse((await run('show', id, '--json')).stdout) as {run: RunJson}).run;
+
+serial('status of an idle cluster: the partition, the node with GPUs 0 of 2 allocated, no jobs; --json carries cluster', async t => {
+	const text = await run('status');
+	t.is(text.code, 0, text.stderr);
+	t.regex(text.stdout, /^slurm +ok \(slurm \d+\.\d+/m);
+	t.regex(text.stdout, new RegExp(`^partition +${slurm.cluster.partition} \\(default\\) up, 1 node$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^node +${slurm.cluster.nodeName} +idle +GPUs 0 of 2 allocated$`, 'm'));
+	t.regex(text.stdout, /^jobs +no cosmos-tui jobs$/m);
+
+	const json = await statusJson();
+	t.true(json.connected && json.docker.ok);
+	t.deepEqual(json.cluster, {
+		partitions: [{name: slurm.cluster.partition, state: 'UP', nodes: 1, default: true}],
+		nodes: [{name: slurm.cluster.nodeName, partitions: [slurm.cluster.partition], state: 'IDLE', gpus: 2, gpusAllocated: 0}],
+		jobs: [],
+	});
+});
+
+serial('three one-GPU runs on two GPUs: status shows GPUs 2 of 2 allocated and the pending job with its reason; list runs says why it waits', async t => {
+	await writeFile(path.join(slurm.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify({mode: 'slow', seconds: 60, clips: 2}));
+	const ids: string[] = [];
+	for (const text of ['one', 'two', 'three']) {
+		const submitted = await run('run', `A slow ${text}`, inputs, '--detach');
+		t.is(submitted.code, 0, submitted.stderr);
+		ids.push(submitted.stdout.trim());
+	}
+	const waiting = await pollUntil(async () => {
+		const runs = await Promise.all(ids.map(show));
+		return runs.find(candidate => candidate.status === 'running' && candidate.progress?.message.startsWith('queued on cluster: '));
+	}, 60_000, 'one run queued on the cluster');
+	const reason = /^queued on cluster: (\S+)/.exec(waiting.progress!.message)![1]!;
+
+	// Slurm's own answer: both GPUs allocated, our three jobs, the waiting one PENDING with its reason.
+	const cluster = await pollUntil(async () => {
+		const json = await statusJson();
+		return json.cluster?.nodes[0]?.gpusAllocated === 2 && json.cluster.jobs.length === 3 ? json.cluster : undefined;
+	}, 60_000, 'both GPUs allocated and three jobs');
+	t.deepEqual(cluster.jobs.map(job => job.runId).sort(), [...ids].sort());
+	const pending = cluster.jobs.find(job => job.runId === waiting.id)!;
+	t.is(pending.state, 'PENDING');
+	t.regex(pending.reason ?? '', /^(Resources|Priority)$/);
+	t.regex(pending.jobId, /^\d+$/);
+
+	const text = await run('status');
+	t.regex(text.stdout, new RegExp(`^node +${slurm.cluster.nodeName} +(mixed|allocated) +GPUs 2 of 2 allocated$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^job +${waiting.id} +job ${pending.jobId} +pending: (Resources|Priority)$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^job +${ids.find(id => id !== waiting.id)} +job \\d+ +(running|pending: \\w+)`, 'm'));
+
+	const list = await run('list', 'runs');
+	t.is(list.code, 0, list.stderr);
+	t.regex(list.stdout, new RegExp(`${waiting.id} +running \\(queued on cluster: ${reason}\\)`));
+
+	for (const id of ids) t.is((await run('cancel', id)).code, 0);
+	for (const id of ids) await pollUntil(async () => ((await show(id)).status === 'cancelled' ? true : undefined), 60_000, `${id} cancelled`);
+});
