@@ -135,6 +135,18 @@ test.serial('the help scrolls when it does not fit', async t => {
 	t.is(seen.size, KEY_BINDINGS.length);
 });
 
+test.serial('keys typed in one burst each act on the screen the one before left: "1" then "2x" cancels from the runs pane', async t => {
+	const {run} = await runningRun(t, ['starting', 'loading models']);
+	const app = (t.context.app = await renderApp(t.context.fixture));
+	await app.waitFor(frame => frame.includes(`${run.id} running`));
+	await app.press('1');
+	await app.waitFor(frame => frame.includes('▶ 1 Prompts'));
+	// One chunk, as a fast typist or tmux send-keys delivers it: x must see the runs pane that 2 focused.
+	await app.press('2x');
+	await app.waitFor(frame => frame.includes('Cancel run') && frame.includes(`Stop run ${run.id}`));
+	t.pass();
+});
+
 test.serial('cancel asks first: No is the default, the cancel key does not confirm, y does', async t => {
 	const {run} = await runningRun(t, ['starting', 'loading models']);
 	const app = (t.context.app = await renderApp(t.context.fixture));

@@ -44,6 +44,9 @@ export class QueueWatch {
 	private readonly runKeys = new Map<string, string>();
 	private readTimer: NodeJS.Timeout | null = null;
 	private watchTimer: NodeJS.Timeout | null = null;
+	private hostCheckTimer: NodeJS.Timeout | null = null;
+	/** Status and stage of each run on a cluster host: when one changes, the cluster's use is read again. */
+	private readonly clusterStages = new Map<string, string>();
 	/** null until the first read. */
 	private workerHere: boolean | null = null;
 	private closed = false;
@@ -158,7 +161,7 @@ export class QueueWatch {
 	close(): void {
 		this.closed = true;
 		for (const stop of this.unsubscribe) stop();
-		for (const timer of [this.readTimer, this.watchTimer]) if (timer) clearTimeout(timer);
+		for (const timer of [this.readTimer, this.watchTimer, this.hostCheckTimer]) if (timer) clearTimeout(timer);
 		this.listeners.clear();
 		this.workerListeners.clear();
 	}
@@ -169,6 +172,26 @@ export class QueueWatch {
 		if (key === null) this.runKeys.delete(run.id);
 		else this.runKeys.set(run.id, key);
 		if (key !== (before ?? null)) this.scheduleRead();
+		this.onClusterRun(run);
+	}
+
+	/**
+	 * A cluster's GPU use and queue live in Slurm, not in our store: read them again when one of our
+	 * runs there changes status or stage (a job starts, leaves the queue, ends); once a second at most.
+	 */
+	private onClusterRun(run: Run): void {
+		const host = run.placement?.host;
+		const connection = host === undefined ? undefined : this.snapshot.connections[host];
+		if (connection?.kind !== 'connected' || connection.cluster === null) return;
+		const stage = `${run.status}|${run.progress?.stage ?? ''}|${run.progress?.message.startsWith('queued on cluster') ?? false}`;
+		if (this.clusterStages.get(run.id) === stage) return;
+		if (isActive(run.status)) this.clusterStages.set(run.id, stage);
+		else this.clusterStages.delete(run.id);
+		if (this.closed) return;
+		this.hostCheckTimer ??= setTimeout(() => {
+			this.hostCheckTimer = null;
+			if (!this.closed) void this.checkHosts();
+		}, 1000);
 	}
 
 	private scheduleRead(): void {

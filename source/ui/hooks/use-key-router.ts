@@ -4,7 +4,7 @@
 // them (../input/mouse.ts) and marks that input as used, so a report never reaches the keys as
 // text (a filter being typed never gets "[<64;10;5M").
 import {useInput, useStdin, type Key} from 'ink';
-import {useCallback, useEffect, useRef} from 'react';
+import {useCallback, useEffect, useRef, useState} from 'react';
 import {createMouseReader, type MouseEvent} from '../input/mouse.js';
 import type {CommandId, KeyContext} from '../keys/registry.js';
 import {keyPresses, resolveBinding, type KeyPress} from '../keys/resolve.js';
@@ -26,21 +26,23 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 	/** For the input being handled: null when it held no mouse report, else the text left of it. */
 	const leftOfMouse = useRef<string | null>(null);
 	const queue = useRef<KeyPress[]>([]);
-	const timer = useRef<NodeJS.Immediate | null>(null);
+	// Bumped to render again while presses wait: the next one runs after that render is committed.
+	const [, setPending] = useState(0);
 
 	const run = useCallback((press: KeyPress) => {
 		const binding = resolveBinding(latest.current.contexts, press);
 		if (binding) latest.current.onCommand(binding.id, press);
 	}, []);
 
-	// Several presses in one read ("c" and typing, or ctrl-u and a path) run one per turn, so
-	// each sees the screen the previous one left instead of a stale form.
-	const drain = useCallback(() => {
-		timer.current = null;
+	// Several presses in one read ("c" and typing, "2x", ctrl-u and a path) run one per committed
+	// render, so each resolves against the screen the previous one left (its pane, its dialog),
+	// never against a stale one.
+	useEffect(() => {
 		const next = queue.current.shift();
-		if (next) run(next);
-		if (queue.current.length > 0) timer.current = setImmediate(drain);
-	}, [run]);
+		if (next === undefined) return;
+		run(next);
+		if (queue.current.length > 0) setPending(count => count + 1);
+	});
 
 	const handler = useCallback(
 		(input: string, key: Key) => {
@@ -51,15 +53,9 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 			const presses = left === null ? keyPresses(input, key, keepText) : keyPresses(left, PLAIN_KEY, keepText);
 			if (queue.current.length === 0 && presses.length > 0) run(presses.shift()!);
 			queue.current.push(...presses);
-			if (queue.current.length > 0) timer.current ??= setImmediate(drain);
+			if (presses.length > 0) setPending(count => count + 1);
 		},
-		[run, drain],
-	);
-	useEffect(
-		() => () => {
-			if (timer.current) clearImmediate(timer.current);
-		},
-		[],
+		[run],
 	);
 	// Ahead of Ink's useInput listener (prepended), on the same input events: Ink has already cut
 	// the input into keys and sequences; a report cut short is held until its rest arrives.
