@@ -29,7 +29,7 @@ test.after.always(async () => {
 	ui.kill();
 	if (dir) await stopWorkersIn(dir);
 	await slurm?.stop();
-	if (dir && !process.env['KEEP']) await rm(dir, {recursive: true, force: true});
+	if (dir) await rm(dir, {recursive: true, force: true});
 
 });
 
