@@ -17,7 +17,9 @@ import {StoreError, describeError, errorCode} from './errors.js';
 
 export type Release = () => void;
 
-type Ticket = {readonly number: number; readonly owner: string};
+// Ticket numbers are BigInts: a Number would print 1e21 as "1e+21", which the pattern would not
+// read back, and two writers would then both hold the lock.
+type Ticket = {readonly number: bigint; readonly owner: string};
 
 let ownStart: number | undefined;
 
@@ -31,7 +33,7 @@ export async function acquireLock(lockDir: string, timeoutMs: number): Promise<R
 		fs.mkdirSync(lockDir, {recursive: true});
 		touch(choosing);
 		try {
-			mine = {number: 1 + Math.max(0, ...tickets(fs.readdirSync(lockDir)).map(ticket => ticket.number)), owner};
+			mine = {number: nextTicket(fs.readdirSync(lockDir)), owner};
 			ticketFile = path.join(lockDir, `t.${mine.number}.${owner}`);
 			touch(ticketFile);
 		} finally {
@@ -95,12 +97,19 @@ function blocker(lockDir: string, mine: Ticket): string | undefined {
 	return undefined;
 }
 
+/** One above the highest ticket among these lock-folder names (1 when there is none). */
+export function nextTicket(names: string[]): bigint {
+	return tickets(names).reduce((max, ticket) => (ticket.number > max ? ticket.number : max), 0n) + 1n;
+}
+
 function tickets(names: string[]): Ticket[] {
 	const found: Ticket[] = [];
 	for (const name of names) {
-		const match = /^t\.(\d+)\.(\d+\.\d+\.[\da-f]+)$/.exec(name);
+		const match = /^t\.(\d+|\d+(?:\.\d+)?e\+\d+)\.(\d+\.\d+\.[\da-f]+)$/.exec(name);
 		if (match) {
-			found.push({number: Number(match[1]), owner: match[2]!});
+			// "1e+21" is how an older version wrote a huge ticket: read it, so it still counts.
+			const text = match[1]!;
+			found.push({number: text.includes('e') ? BigInt(Number(text)) : BigInt(text), owner: match[2]!});
 		}
 	}
 

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import type {Run} from '../../source/domain/model.js';
+import {nextTicket} from '../../source/store/lock.js';
 import {StoreError, openStore} from '../../source/store/index.js';
 import {deadPid, makePrompt, makeRun, spawnFixture, tempDir} from './fixtures/records.js';
 
@@ -112,4 +113,30 @@ test('two stores in one process serialise their read-modify-write transactions',
 	const check = await openStore(dir);
 	t.is(check.get('runs', 'r1')?.metrics.count, 40);
 	await check.close();
+});
+
+test('a huge ticket is read and compared exactly: a live holder of ticket 10^21 (or "1e+21", as older versions wrote it) blocks', async t => {
+	const dir = await storeWithRun(t);
+	const lockDir = path.join(dir, 'store', 'lock');
+	// This test's own pid is alive: the ticket's owner counts as a live process holding the lock.
+	const holder = `t.1000000000000000000000.${process.pid}.0.cccccccccccc`;
+	fs.writeFileSync(path.join(lockDir, holder), '');
+	const store = await openStore(dir, {lockTimeoutMs: 300}).catch((error: unknown) => error);
+	t.true(store instanceof StoreError, 'the open waits on the holder and times out instead of taking the lock');
+	t.regex((store as Error).message, /still locked by process/);
+	const names = fs.readdirSync(lockDir);
+	t.deepEqual(names, [holder], 'the waiter removed its own ticket');
+
+	// As an older version wrote it ("1e+21"): it still counts.
+	fs.renameSync(path.join(lockDir, holder), path.join(lockDir, `t.1e+21.${process.pid}.0.cccccccccccc`));
+	t.true((await openStore(dir, {lockTimeoutMs: 300}).catch((error: unknown) => error)) instanceof StoreError);
+});
+
+test('the next ticket is one above the highest, exactly, at any size; other names do not count', t => {
+	const owner = '123.456.abcdef';
+	t.is(nextTicket([]), 1n);
+	t.is(nextTicket([`t.7.${owner}`, `t.41.${owner}`, `c.${owner}`, 'stray']), 42n);
+	t.is(nextTicket([`t.999999999999999999999.${owner}`]), 1_000_000_000_000_000_000_000n);
+	t.is(`t.${nextTicket([`t.999999999999999999999.${owner}`])}`, 't.1000000000000000000000', 'written in full digits, never 1e+21');
+	t.is(nextTicket([`t.1e+21.${owner}`]), 1_000_000_000_000_000_000_001n, 'an older version\'s "1e+21" still counts');
 });
