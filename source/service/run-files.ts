@@ -1,9 +1,10 @@
 // Files a run keeps beside the store: data/runs/<id>/{run.log, progress.jsonl, outputs/}.
 // Large and append-heavy data lives here, never inside the store's JSON.
 import {createReadStream, existsSync} from 'node:fs';
-import {appendFile, mkdir, open, readFile, readdir, rm, stat} from 'node:fs/promises';
+import {appendFile, mkdir, readFile, readdir, rm, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Progress} from '../domain/model.js';
+import {eachLine, lastLines} from './log-read.js';
 
 export class RunFiles {
 	constructor(readonly root: string) {}
@@ -40,23 +41,14 @@ export class RunFiles {
 		return count;
 	}
 
-	/** The last `count` lines of the saved log. */
-	async tailLog(runId: string, count: number): Promise<string[]> {
-		const file = this.logPath(runId);
-		const info = await stat(file).catch(() => null);
-		if (!info) return [];
-		const want = Math.min(info.size, Math.max(64 * 1024, count * 400));
-		const handle = await open(file, 'r');
-		try {
-			const buffer = Buffer.alloc(want);
-			await handle.read(buffer, 0, want, info.size - want);
-			const lines = buffer.toString('utf8').split('\n');
-			lines.pop(); // text after the last newline is not a complete line yet
-			if (want < info.size) lines.shift(); // the first line may be cut
-			return lines.slice(-count);
-		} finally {
-			await handle.close();
-		}
+	/** The last `count` complete lines of the run's log, read from the end in bounded slices. */
+	tailLog(runId: string, count: number): Promise<string[]> {
+		return lastLines(this.logPath(runId), count);
+	}
+
+	/** Every complete line of the run's log, in order, in bounded slices; returns how many. */
+	eachLogLine(runId: string, onLine: (line: string) => void): Promise<number> {
+		return eachLine(this.logPath(runId), onLine);
 	}
 
 	async appendProgress(progress: Progress): Promise<void> {

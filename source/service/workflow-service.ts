@@ -463,6 +463,12 @@ export class WorkflowService {
 		return this.files.tailLog(id, lines);
 	}
 
+	/** Every complete line of the run's saved log, in order, read in bounded slices; returns how many. */
+	streamLog(id: string, onLine: (line: string) => void): Promise<number> {
+		this.getRun(id);
+		return this.files.eachLogLine(id, onLine);
+	}
+
 	async close(): Promise<void> {
 		this.unsubscribe();
 		await this.hosts.close();

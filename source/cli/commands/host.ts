@@ -15,15 +15,28 @@ export const logsCommand: Command = {
 	maxArgs: 1,
 	complete: {args: ['run-id']},
 	async run(context, [id]) {
-		const tail = context.flags.tail === undefined ? Number.MAX_SAFE_INTEGER : Number(context.flags.tail);
-		if (!Number.isInteger(tail) || tail < 0) throw new UsageError(`--tail must be a whole number, got "${context.flags.tail}"`);
+		const tail = context.flags.tail === undefined ? null : Number(context.flags.tail);
+		if (tail !== null && (!Number.isInteger(tail) || tail < 0)) throw new UsageError(`--tail must be a whole number, got "${context.flags.tail}"`);
 		const service = await context.service();
 		const run = service.getRun(service.resolveId('runs', id!));
 		const {out} = context;
-		const saved = await service.readLogTail(run.id, Number.MAX_SAFE_INTEGER);
-		for (const line of saved.slice(-tail || saved.length)) out.line(out.remote(line));
-		if (!context.flags.follow || !isActive(run.status)) return 0;
-		const finished = await followRuns(context, service, [run], saved.length);
+		const print = (line: string) => out.line(out.remote(line));
+		const follow = Boolean(context.flags.follow) && isActive(run.status);
+		// The log is read in slices, never whole: --tail alone reads from the end.
+		if (tail !== null && !follow) {
+			for (const line of await service.readLogTail(run.id, tail)) print(line);
+			return 0;
+		}
+		// In order; with --tail only the last lines are kept, so the count says exactly where following starts.
+		const last: string[] = [];
+		const saved = await service.streamLog(run.id, line => {
+			if (tail === null) return print(line);
+			last.push(line);
+			if (last.length > tail) last.shift();
+		});
+		for (const line of last) print(line);
+		if (!follow) return 0;
+		const finished = await followRuns(context, service, [run], saved);
 		return finished === null ? 130 : finished[0]?.status === 'success' ? 0 : 1;
 	},
 };
