@@ -22,6 +22,14 @@ export type SshConnectionOptions = {
 	sftpIdleMs?: number;
 };
 
+/** Tries at a first connection that sshd drops before the handshake. */
+const FIRST_CONNECT_ATTEMPTS = 3;
+
+/** sshd closed the connection before its banner: busy (MaxStartups), not a refusal of us. */
+export function isShedBeforeHandshake(error: unknown): boolean {
+	return error instanceof Error && /Connection lost before handshake|ECONNRESET/.test(error.message);
+}
+
 type SftpSession = {sftp: SFTPWrapper; client: Client; users: number; idle?: NodeJS.Timeout};
 
 /** Resolves like `promise` unless the signal aborts first. */
@@ -77,12 +85,15 @@ export class SshConnection {
 		const policy = this.options.reconnect ?? DEFAULT_RECONNECT;
 		const started = Date.now();
 		let delay = policy.initialDelayMs;
-		for (;;) {
+		for (let attempt = 1; ; attempt++) {
 			try {
 				return this.adopt(await this.options.open());
 			} catch (error) {
-				// A first connection fails fast with its own message; a lost one is retried unless the host refused us.
-				const retry = this.everConnected && !this.closed && !(error instanceof HostRefusedError) && Date.now() - started < policy.giveUpAfterMs;
+				// A first connection fails fast with its own message, except when sshd dropped it before
+				// the handshake (MaxStartups sheds simultaneous logins): that is tried twice more. A lost
+				// connection is retried unless the host refused us.
+				const shed = !this.everConnected && attempt < FIRST_CONNECT_ATTEMPTS && isShedBeforeHandshake(error);
+				const retry = !this.closed && !(error instanceof HostRefusedError) && (shed || (this.everConnected && Date.now() - started < policy.giveUpAfterMs));
 				if (!retry) throw this.asHostError(error, this.everConnected ? started : null);
 				await sleep(delay);
 				delay = Math.min(policy.maxDelayMs, delay * 2);

@@ -1,6 +1,8 @@
 // Runs survive the connection: a dropped SSH connection mid-run (the follower reconnects and
 // resumes), and a new executor (as after a restart) reattaching with the lines already saved.
-import {readFileSync, readdirSync} from 'node:fs';
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {type AddressInfo, createConnection, createServer} from 'node:net';
+import path from 'node:path';
 import test from 'ava';
 import type {Config} from '../../source/config/schema.js';
 import {ConnectionLostError} from '../../source/executor/host-shell.js';
@@ -9,6 +11,7 @@ import {tempDir} from '../helpers/temp.js';
 import {type CapturingShell, Recorder, type SimOptions, capturingExecutor, makeJob, sandboxConfig, splitLines, testOptions} from './harness.js';
 import type {DockerExecutor} from '../../source/executor/docker-executor.js';
 import {SshHostShell} from '../../source/executor/ssh-host-shell.js';
+import {createHostShell} from '../../source/executor/create-executor.js';
 
 let sandbox: SandboxHost;
 let dir: string;
@@ -119,4 +122,39 @@ test.serial('a command cut by a dropped connection reports ConnectionLostError, 
 	await t.throwsAsync(running, {instanceOf: ConnectionLostError});
 	const again = await shell.inner.exec(['echo', 'back']);
 	t.is(again.stdout, 'back\n');
+});
+
+test.serial('sshd dropping the first logins before the handshake (as MaxStartups does when busy): the first connection is tried again', async t => {
+	// A loopback proxy in front of the sandbox's sshd that closes its first `drop` connections at once.
+	const proxy = async (drop: number) => {
+		let seen = 0;
+		const server = createServer(socket => {
+			if (++seen <= drop) return socket.destroy();
+			const upstream = createConnection({host: '127.0.0.1', port: sandbox.port});
+			socket.pipe(upstream).pipe(socket);
+			const close = () => (socket.destroy(), upstream.destroy());
+			socket.on('error', close).on('close', close);
+			upstream.on('error', close).on('close', close);
+		});
+		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+		t.teardown(() => void server.close());
+		return {port: (server.address() as AddressInfo).port, seen: () => seen};
+	};
+	// sandboxConfig's known_hosts names 127.0.0.1 on the sandbox's port: write one for the proxy's.
+	const connectThrough = async (port: number) => {
+		const known = path.join(dir, `known_hosts_${port}`);
+		writeFileSync(known, readFileSync(sandbox.knownHostsPath, 'utf8').replaceAll(`[127.0.0.1]:${sandbox.port}`, `[127.0.0.1]:${port}`));
+		const shell = await createHostShell({...config, remote: {...config.remote, port, known_hosts: known}}, testOptions(dir, sims));
+		try {
+			return await shell.exec(['echo', 'in']);
+		} finally {
+			await shell.close();
+		}
+	};
+	const twice = await proxy(2);
+	t.is((await connectThrough(twice.port)).stdout.trim(), 'in', 'two drops, then the login goes through');
+	t.is(twice.seen(), 3);
+	const always = await proxy(100);
+	await t.throwsAsync(connectThrough(always.port), {message: /cannot connect to .*before handshake/});
+	t.is(always.seen(), 3, 'three tries in all, then the error');
 });
