@@ -9,14 +9,13 @@ import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, 
 import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
-import {uploadInputs} from './input-upload.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
 import {downloadOutputs} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
 import {cachedHostPaths, resolveHostPaths} from './host-paths.js';
-import {launchInfoOf, readLaunchInfo} from './launch-info.js';
+import {UPLOAD_END, readLaunchInfo, stageRun} from './launch-info.js';
 
 export type DockerExecutorOptions = {
 	shell: HostShell;
@@ -28,7 +27,6 @@ export type DockerExecutorOptions = {
 	specExtras?: (job: Job) => Record<string, unknown>;
 };
 
-const UPLOAD_END = STAGE_SPANS.uploading[1];
 
 export class DockerExecutor implements Executor {
 	readonly description: string;
@@ -52,21 +50,7 @@ export class DockerExecutor implements Executor {
 		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		let lastShown = -1;
-		const upload = await uploadInputs(this.shell, paths.remoteDir, job.prompt.inputs, ({sent, total, message}) => {
-			const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
-			if (fraction - lastShown < 0.001 && sent !== total) return;
-			lastShown = fraction;
-			events.progress({stage: 'uploading', fraction, message});
-		}, signal);
-		const info = launchInfoOf(upload);
-		await retryOnLoss(async () => {
-			await this.shell.mkdirp(plan.hostRun.runDir);
-			await this.shell.writeFile(plan.hostRun.spec, plan.specJson);
-			await this.shell.writeFile(plan.hostRun.launchInfo, `${JSON.stringify(info)}\n`);
-		}, signal);
-		if (signal?.aborted) throw abortReason(signal);
-		await options.beforeStart?.();
+		await stageRun(this.shell, job.prompt, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'starting the container'});
 		await this.startContainer(plan.dockerRun, plan.container);
 		if (signal?.aborted) {

@@ -1,8 +1,36 @@
-// What a launch uploaded, written beside the run on the host so that whichever process follows the
-// run (maybe not the one that launched it) reports the same upload figures.
-import type {HostShell} from './host-shell.js';
-import type {UploadReport} from './input-upload.js';
+// A launch's first half, the same on every backend: the inputs uploaded by content (with
+// progress), then the run folder with its spec and what the upload did, written beside the run so
+// that whichever process follows it (maybe not the one that launched it) reports the same figures.
+import type {Prompt} from '../domain/model.js';
+import type {ExecutorEvents, LaunchOptions} from './executor.js';
+import {type HostShell, abortReason} from './host-shell.js';
+import {type UploadReport, uploadInputs} from './input-upload.js';
 import {retryOnLoss} from './log-follower.js';
+import {STAGE_SPANS} from './progress-parser.js';
+
+export const UPLOAD_END = STAGE_SPANS.uploading[1];
+
+export type RunFolder = {remoteDir: string; runDir: string; spec: string; specJson: string; launchInfo: string; files?: ReadonlyArray<[path: string, text: string]>};
+
+/** Uploads the prompt's inputs and writes the run folder; ends with the caller's beforeStart, unless aborted. */
+export async function stageRun(shell: HostShell, prompt: Prompt, folder: RunFolder, events: ExecutorEvents, options: LaunchOptions): Promise<void> {
+	const {signal} = options;
+	let lastShown = -1;
+	const upload = await uploadInputs(shell, folder.remoteDir, prompt.inputs, ({sent, total, message}) => {
+		const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
+		if (fraction - lastShown < 0.001 && sent !== total) return;
+		lastShown = fraction;
+		events.progress({stage: 'uploading', fraction, message});
+	}, signal);
+	await retryOnLoss(async () => {
+		await shell.mkdirp(folder.runDir);
+		await shell.writeFile(folder.spec, folder.specJson);
+		await shell.writeFile(folder.launchInfo, `${JSON.stringify(launchInfoOf(upload))}\n`);
+		for (const [file, text] of folder.files ?? []) await shell.writeFile(file, text);
+	}, signal);
+	if (signal?.aborted) throw abortReason(signal);
+	await options.beforeStart?.();
+}
 
 export type LaunchInfo = {upload_bytes: number; uploaded_files: number; reused_files: number};
 

@@ -6,7 +6,7 @@
 import {HostError} from '../domain/errors.js';
 import {dockerInspectArgs, dockerLogsArgs, parseInspectState, type ContainerState} from './docker-command.js';
 import type {ExecutorEvents} from './executor.js';
-import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
+import {ConnectionLostError, type HostShell, sleep} from './host-shell.js';
 import {createLineSplitter} from './line-splitter.js';
 import {type ParserState, type ProgressUpdate, createParserState, parseProgress} from './progress-parser.js';
 import {createStallWatchdog} from './stall-watchdog.js';
@@ -61,54 +61,68 @@ export async function inspectContainer(shell: HostShell, docker: string, contain
 	throw new HostError(`docker inspect ${container} failed: ${result.stderr.trim().split('\n')[0] || `exit ${result.code}`}`);
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const timer = setTimeout(resolve, ms);
-		signal?.addEventListener('abort', () => {
-			clearTimeout(timer);
-			reject(abortReason(signal));
-		}, {once: true});
-	});
-}
-
-export async function followLogs(params: FollowLogsParams): Promise<FollowLogsResult> {
-	const {shell, docker, container, skipLines, events, signal} = params;
-	const tailSize = params.tailSize ?? 200;
+/**
+ * The lines of a log read in passes, each from its start (a re-attached `docker logs -f`, a new
+ * `tail -F`): every line is handled once, however many passes replay it. The first `skipLines`
+ * (saved locally already) only feed the progress parser; the rest go to events.
+ */
+export function createLogIntake(events: ExecutorEvents, skipLines: number, tailSize: number) {
 	const parser = createParserState();
 	const tail: string[] = [];
 	let parsed = 0;
-	let reconnects = 0;
 	let lastProgress: ProgressUpdate | null = null;
-	const watchdog = createStallWatchdog(params.stallMs, stalled => events.stalled?.(stalled));
-
-	try {
-		for (;;) {
+	const take = (line: string) => {
+		parsed++;
+		tail.push(line);
+		if (tail.length > tailSize) tail.shift();
+		const update = parseProgress(line, parser);
+		if (parsed <= skipLines) {
+			if (update) lastProgress = update;
+			return;
+		}
+		events.log(line);
+		if (update && meaningful(update, lastProgress)) {
+			lastProgress = update;
+			events.progress(update);
+		}
+	};
+	return {
+		parser,
+		tail,
+		/** Lines handled so far. */
+		get lines(): number {
+			return parsed;
+		},
+		/** A new pass: a line splitter that skips what earlier passes handled, and whether its output is new yet. */
+		pass() {
 			let seen = 0;
 			// Lines up to here were read before (an earlier pass, or saved locally): not new output.
 			const replayUntil = Math.max(parsed, skipLines);
 			const splitter = createLineSplitter(line => {
 				seen++;
-				if (seen <= parsed) return;
-				parsed = seen;
-				tail.push(line);
-				if (tail.length > tailSize) tail.shift();
-				const update = parseProgress(line, parser);
-				if (parsed <= skipLines) {
-					if (update) lastProgress = update;
-					return;
-				}
-				events.log(line);
-				if (update && meaningful(update, lastProgress)) {
-					lastProgress = update;
-					events.progress(update);
-				}
+				if (seen > parsed) take(line);
 			});
+			return {splitter, isNew: () => seen >= replayUntil};
+		},
+	};
+}
+
+export async function followLogs(params: FollowLogsParams): Promise<FollowLogsResult> {
+	const {shell, docker, container, skipLines, events, signal} = params;
+	const intake = createLogIntake(events, skipLines, params.tailSize ?? 200);
+	const {tail, parser} = intake;
+	let reconnects = 0;
+	const watchdog = createStallWatchdog(params.stallMs, stalled => events.stalled?.(stalled));
+
+	try {
+		for (;;) {
+			const {splitter, isNew} = intake.pass();
 			let stderr = '';
 			try {
 				const result = await shell.exec(dockerLogsArgs(docker, container), {
 					signal,
 					onStdout: text => {
-						if (seen >= replayUntil) watchdog.activity();
+						if (isNew()) watchdog.activity();
 						splitter.push(text);
 					},
 					onStderr: text => {
@@ -116,17 +130,17 @@ export async function followLogs(params: FollowLogsParams): Promise<FollowLogsRe
 					},
 				});
 				if (result.code !== 0) {
-					if (GONE.test(stderr)) return {state: null, lines: parsed, tail, parser, reconnects};
+					if (GONE.test(stderr)) return {state: null, lines: intake.lines, tail, parser, reconnects};
 					throw new HostError(`docker logs ${container} failed: ${stderr.trim().split('\n')[0] || `exit ${result.code}`}`);
 				}
 				const state = await inspectContainer(shell, docker, container, signal);
 				// `logs -f` ended while the container runs (its client died): read on from where we are.
 				if (state && STILL_RUNNING.has(state.status)) {
-					await pause(500, signal);
+					await sleep(500, signal);
 					continue;
 				}
 				splitter.flush();
-				return {state, lines: parsed, tail, parser, reconnects};
+				return {state, lines: intake.lines, tail, parser, reconnects};
 			} catch (error) {
 				if (!(error instanceof ConnectionLostError) || signal?.aborted) throw error;
 				reconnects++;

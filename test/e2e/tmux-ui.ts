@@ -68,3 +68,30 @@ export function tmuxUi(session = 'ui'): TmuxUi {
 		},
 	};
 }
+
+/**
+ * The background worker the UI started goes on after the UI quits (a run may still be going): stop
+ * it by the pid its lease names (it works from the repository, not the test's folder), so it
+ * neither outlives the sandbox nor writes into a folder being removed.
+ */
+export async function stopUiWorker(config: string): Promise<void> {
+	let pid: number | undefined;
+	try {
+		const tsx = import.meta.resolve('tsx');
+		const queue = execFileSync(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'source/cli/main.ts'), '--config', config, 'queue', '--json'], {cwd: REPO_ROOT, encoding: 'utf8'});
+		pid = (JSON.parse(queue) as {worker: {pid: number} | null}).worker?.pid;
+	} catch {
+		return;
+	}
+	if (pid === undefined || pid === process.pid) return;
+	const alive = () => {
+		try {
+			process.kill(pid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	process.kill(pid, 'SIGTERM');
+	await waitFor(() => !alive(), {timeoutMs: 30_000}).catch(() => process.kill(pid, 'SIGKILL'));
+}

@@ -7,10 +7,9 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
-import {stopWorkersIn} from '../helpers/cli.js';
 import {type SlurmSandbox, canRunSlurm, startSlurmSandbox} from '../helpers/slurm-cluster.js';
 import {SAMPLE_DIR} from '../helpers/temp.js';
-import {tmuxUi} from './tmux-ui.js';
+import {stopUiWorker, tmuxUi} from './tmux-ui.js';
 
 const serial = canRunSlurm() ? test.serial : test.serial.skip;
 const ui = tmuxUi('slurm');
@@ -18,6 +17,7 @@ const {keys, type, see} = ui;
 
 let slurm: SlurmSandbox | undefined;
 let dir = '';
+let config = '';
 
 test.before(async () => {
 	if (!canRunSlurm()) return;
@@ -27,7 +27,7 @@ test.before(async () => {
 
 test.after.always(async () => {
 	ui.kill();
-	if (dir) await stopWorkersIn(dir);
+	if (config) await stopUiWorker(config);
 	await slurm?.stop();
 	if (dir) await rm(dir, {recursive: true, force: true});
 
@@ -37,7 +37,7 @@ serial('from the UI on a Slurm host: run, a second run queued on the cluster wit
 	t.timeout(5 * 60_000);
 	const host = slurm!.sandbox;
 	writeFileSync(path.join(host.remoteDir, 'cosmos-sim.json'), JSON.stringify({mode: 'slow', seconds: 300, clips: 2}));
-	const config = path.join(dir, 'config.toml');
+	config = path.join(dir, 'config.toml');
 	writeFileSync(config, sandboxConfigToml(host, path.join(dir, 'data'), {slurm: true, lease_seconds: 3}));
 	ui.start(config, {columns: 160, rows: 45});
 	await see(text => text.includes('1 Prompts') && text.includes('0/1 GPUs busy'), 'the UI reached the cluster');

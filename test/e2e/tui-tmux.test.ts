@@ -4,7 +4,6 @@
 // rerun it with edited weights: the GPU is taken, so the rerun waits in the queue view (4).
 // Cancel the first run after confirming: the rerun starts (its weights checked in the spec on
 // the host). Quit: the screen says what goes on. Needs root (the sandbox host); skipped otherwise.
-import {execFileSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -12,9 +11,9 @@ import path from 'node:path';
 import test from 'ava';
 import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
 import {canRunSandbox, startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
-import {REPO_ROOT, SAMPLE_DIR} from '../helpers/temp.js';
+import {SAMPLE_DIR} from '../helpers/temp.js';
 import {waitFor} from '../ui/helpers/wait-for.js';
-import {tmuxUi} from './tmux-ui.js';
+import {stopUiWorker, tmuxUi} from './tmux-ui.js';
 
 const serial = canRunSandbox() ? test.serial : test.serial.skip;
 const ui = tmuxUi();
@@ -36,41 +35,10 @@ test.before(async t => {
 
 test.after.always(async () => {
 	ui.kill();
-	await stopWorker();
+	if (config) await stopUiWorker(config);
 	await sandbox?.stop();
 	if (dir) await rm(dir, {recursive: true, force: true});
 });
-
-/** The command line, as the UI runs it (tsx, the e2e config). */
-function cli(...args: string[]): string {
-	const tsx = import.meta.resolve('tsx');
-	return execFileSync(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'source/cli/main.ts'), '--config', config, ...args], {cwd: REPO_ROOT, encoding: 'utf8'});
-}
-
-/**
- * The background worker the UI started goes on after the UI quits (a run is still going): stop
- * it by the pid its lease names, so it does not outlive the sandbox.
- */
-async function stopWorker(): Promise<void> {
-	if (!config) return;
-	let pid: number | undefined;
-	try {
-		pid = (JSON.parse(cli('queue', '--json')) as {worker: {pid: number} | null}).worker?.pid;
-	} catch {
-		return;
-	}
-	if (pid === undefined || pid === process.pid) return;
-	const alive = () => {
-		try {
-			process.kill(pid, 0);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	process.kill(pid, 'SIGTERM');
-	await waitFor(() => !alive(), {timeoutMs: 30_000}).catch(() => process.kill(pid, 'SIGKILL'));
-}
 
 /** The selected run, as the details strip names it: "rs_0123456789ab running · ...". */
 function selectedRun(text: string): {id: string; status: string} | null {

@@ -15,6 +15,7 @@ import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {NodeSSH} from 'node-ssh';
 import type {SandboxHost} from '../../sandbox/host/sandbox-host.js';
+import {parseScontrolRecords} from '../../source/executor/slurm/slurm-parse.js';
 
 export {startSlurmCluster, type SlurmCluster, type SlurmClusterOptions} from '../../sandbox/slurm/slurm-cluster.js';
 export {startSlurmSandbox, type SlurmSandbox, type SlurmSandboxOptions} from '../../sandbox/slurm/slurm-host.js';
@@ -24,29 +25,8 @@ export function canRunSlurm(): boolean {
 	return process.getuid?.() === 0;
 }
 
-/**
- * `scontrol show job -o` output (one `Key=Value` record per line) as a map per job. A value holding
- * spaces (e.g. a Reason text) keeps the words up to the next `Key=`.
- */
-export function parseScontrolRecords(text: string): Array<Record<string, string>> {
-	return text
-		.split('\n')
-		.filter(line => line.trim() !== '')
-		.map(line => {
-			const record: Record<string, string> = {};
-			let last = '';
-			for (const token of line.trim().split(/\s+/)) {
-				const match = /^([A-Za-z][\w:/]*)=(.*)$/.exec(token);
-				if (match) {
-					last = match[1]!;
-					record[last] = match[2]!;
-				} else if (last) {
-					record[last] += ` ${token}`;
-				}
-			}
-			return record;
-		});
-}
+/** `scontrol show job -o` records: the product's parser (one `Key=Value` record per line). */
+export {parseScontrolRecords} from '../../source/executor/slurm/slurm-parse.js';
 
 /** The job's scontrol record, or undefined when Slurm no longer knows it. */
 export async function jobRecord(ssh: NodeSSH, jobId: string): Promise<Record<string, string> | undefined> {

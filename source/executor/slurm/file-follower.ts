@@ -9,8 +9,8 @@
 import type {ChannelLimiter} from '../channel-limiter.js';
 import type {ExecutorEvents} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason} from '../host-shell.js';
-import {createLineSplitter} from '../line-splitter.js';
-import {type ParserState, type ProgressUpdate, createParserState, parseProgress} from '../progress-parser.js';
+import {createLogIntake} from '../log-follower.js';
+import type {ParserState} from '../progress-parser.js';
 
 export type FileFollowerParams = {
 	shell: HostShell;
@@ -59,11 +59,6 @@ export function readAllArgs(file: string): string[] {
 	return ['tail', '-n', '+1', '--', file];
 }
 
-/** Worth telling the service: a new stage or message, or the fraction moved by at least 0.1 %. */
-function meaningful(update: ProgressUpdate, last: ProgressUpdate | null): boolean {
-	return last === null || update.stage !== last.stage || update.message !== last.message || update.fraction - last.fraction >= 0.001;
-}
-
 /** Waits ms, or less when the signal aborts; the listener goes with the timer. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise(resolve => {
@@ -81,42 +76,21 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 export function startFileFollower(params: FileFollowerParams): FileFollower {
 	const {shell, file, skipLines, events, signal} = params;
-	const tailSize = params.tailSize ?? 200;
-	const parser = createParserState();
-	const tail: string[] = [];
-	let parsed = 0;
+	const intake = createLogIntake(events, skipLines, params.tailSize ?? 200);
+	const {tail, parser} = intake;
 	let reconnects = 0;
-	let lastProgress: ProgressUpdate | null = null;
 	// Ends the `tail -F` passes: finish(), stop() or the caller's signal.
 	const following = new AbortController();
 	const onOuterAbort = () => following.abort(signal?.reason);
 	signal?.addEventListener('abort', onOuterAbort, {once: true});
 
-	/** One read of the file from its start; lines up to `parsed` were handled by an earlier pass. */
+	/** One read of the file from its start; the intake skips what an earlier pass handled. */
 	const pass = async (argv: string[], passSignal: AbortSignal, flushAtEnd: boolean): Promise<void> => {
-		let seen = 0;
-		const replayUntil = Math.max(parsed, skipLines);
-		const splitter = createLineSplitter(line => {
-			seen++;
-			if (seen <= parsed) return;
-			parsed = seen;
-			tail.push(line);
-			if (tail.length > tailSize) tail.shift();
-			const update = parseProgress(line, parser);
-			if (parsed <= skipLines) {
-				if (update) lastProgress = update;
-				return;
-			}
-			events.log(line);
-			if (update && meaningful(update, lastProgress)) {
-				lastProgress = update;
-				events.progress(update);
-			}
-		});
+		const {splitter, isNew} = intake.pass();
 		await shell.exec(argv, {
 			signal: passSignal,
 			onStdout: text => {
-				if (seen >= replayUntil) params.onNewOutput?.();
+				if (isNew()) params.onNewOutput?.();
 				splitter.push(text);
 			},
 			// tail's notes ("cannot open", "has appeared") are not the job's output.
@@ -149,7 +123,7 @@ export function startFileFollower(params: FileFollowerParams): FileFollower {
 
 	return {
 		get lines() {
-			return parsed;
+			return intake.lines;
 		},
 		async finish() {
 			following.abort();
@@ -162,7 +136,7 @@ export function startFileFollower(params: FileFollowerParams): FileFollower {
 				if (signal?.aborted) throw abortReason(signal);
 				try {
 					await pass(readAllArgs(file), signal ?? new AbortController().signal, true);
-					return {lines: parsed, tail, parser, reconnects};
+					return {lines: intake.lines, tail, parser, reconnects};
 				} catch (error) {
 					if (!(error instanceof ConnectionLostError) || signal?.aborted) throw error;
 					reconnects++;

@@ -9,7 +9,6 @@ import {ChannelLimiter} from '../channel-limiter.js';
 import {containerNameFor} from '../docker-command.js';
 import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
-import {uploadInputs} from '../input-upload.js';
 import {retryOnLoss} from '../log-follower.js';
 import {downloadOutputs} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
@@ -21,7 +20,7 @@ import {classifySlurmEnd} from './slurm-failure.js';
 import {planSlurmLaunch} from './slurm-launch-plan.js';
 import {checkJobId, parseSubmittedJobId, slurmRunFiles} from './slurm-layout.js';
 import {cachedHostPaths, resolveHostPaths} from '../host-paths.js';
-import {launchInfoOf, readLaunchInfo} from '../launch-info.js';
+import {UPLOAD_END, readLaunchInfo, stageRun} from '../launch-info.js';
 import {slurmGpus, slurmStatus, squeueJobIdsArgs} from './slurm-status.js';
 
 export type SlurmExecutorOptions = {
@@ -37,7 +36,6 @@ export type SlurmExecutorOptions = {
 };
 
 
-const UPLOAD_END = STAGE_SPANS.uploading[1];
 /** How long follow() waits for an unanswering slurmctld before it gives up on the run. */
 const SLURM_UNAVAILABLE_MS = 120_000;
 
@@ -72,22 +70,7 @@ export class SlurmExecutor implements Executor {
 		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planSlurmLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		let lastShown = -1;
-		const upload = await uploadInputs(this.shell, paths.remoteDir, job.prompt.inputs, ({sent, total, message}) => {
-			const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
-			if (fraction - lastShown < 0.001 && sent !== total) return;
-			lastShown = fraction;
-			events.progress({stage: 'uploading', fraction, message});
-		}, signal);
-		const info = launchInfoOf(upload);
-		await retryOnLoss(async () => {
-			await this.shell.mkdirp(plan.hostRun.runDir);
-			await this.shell.writeFile(plan.hostRun.spec, plan.specJson);
-			await this.shell.writeFile(plan.hostRun.launchInfo, `${JSON.stringify(info)}\n`);
-			await this.shell.writeFile(plan.files.jobScript, plan.jobScript);
-		}, signal);
-		if (signal?.aborted) throw abortReason(signal);
-		await options.beforeStart?.();
+		await stageRun(this.shell, job.prompt, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'submitting to Slurm'});
 		const jobId = await this.submit(plan.sbatch, plan.jobName);
 		if (signal?.aborted) {
