@@ -1,36 +1,107 @@
-// Compaction (under the lock): the current tables become snapshot generation g+1, written through
-// lowdb's Low.write() with the durable adapter; the header records that it equals generation g plus
-// the first N bytes of journal g, so other processes can follow without reparsing. Journal g is
-// kept for them; older journals and temp files of dead compactions are removed.
+// A new generation: the state captured under the lock is written outside it (sealed segments for
+// tables with enough finished documents, then the snapshot to a temp file), and installed under the
+// lock by one rename, so other writers wait no longer than for a journal append. Its cost follows
+// the hot documents, not the store: sealed segments are never rewritten.
+// The snapshot's base records where the entries after it are (the rest of journal g from byte N),
+// so entries others appended while the files were written are kept without copying them.
 import fs from 'node:fs';
+import {randomBytes} from 'node:crypto';
 import path from 'node:path';
-import type {Low} from 'lowdb';
-import {SCHEMA_VERSION} from './migrations.js';
-import type {Replica, StorePaths} from './replica.js';
-import {TABLE_NAMES, type StoreDocument} from './types.js';
+import {chainSeed} from './journal.js';
+import {SEGMENT_FILE, writeSegment} from './segment.js';
+import type {SnapshotFile} from './snapshot-file.js';
+import type {Doc} from './table.js';
+import {SEALABLE, type StoreDocument, TABLE_NAMES} from './types.js';
+import type {StorePaths} from './replica.js';
 
-export async function compactInto(db: Low<StoreDocument>, replica: Replica, paths: StorePaths): Promise<void> {
-	const {generation, journalOffset, tables} = replica;
-	db.data = {
-		schema_version: SCHEMA_VERSION,
-		generation: generation + 1,
-		base: {generation, journal_bytes: journalOffset},
-		tables: Object.fromEntries(TABLE_NAMES.map(name => [name, tables[name].ordered()])) as unknown as StoreDocument['tables'],
+/** Segments hold at most this many documents (a bulk load seals into several). */
+const SEGMENT_LIMIT = 50_000;
+
+export type Captured = {generation: number; document: Omit<StoreDocument, 'nonce' | 'generation'>};
+export type NewGeneration = {document: StoreDocument; temporary: string; segments: string[]};
+
+/**
+ * Writes generation captured.generation + 1. With `fresh` (a new or migrated store) its journal
+ * starts a new chain; else the entries after the captured state continue in the captured journal.
+ */
+export async function writeGeneration(
+	paths: StorePaths,
+	snapshot: SnapshotFile,
+	captured: Captured,
+	options: {sealAfter: number; fresh?: boolean},
+): Promise<NewGeneration> {
+	const generation = captured.generation + 1;
+	const nonce = randomBytes(8).toString('hex');
+	const base = options.fresh ? {generation, journal_bytes: 0, journal_lines: 0, seq: 0, sum: chainSeed(generation, nonce)} : captured.document.base;
+	const document: StoreDocument = {
+		...captured.document,
+		generation,
+		nonce,
+		base,
+		segments: [...captured.document.segments],
+		tables: {...captured.document.tables},
 	};
-	await db.write();
-	replica.adoptCompaction(generation + 1);
+	const written: string[] = [];
 	try {
-		removeStaleFiles(paths, generation);
-	} catch {
-		// Leftovers are harmless and the next compaction tries again.
+		for (const name of TABLE_NAMES) {
+			const sealable = SEALABLE[name];
+			const rows = document.tables[name] as unknown as Doc[];
+			const sealed = sealable === undefined ? [] : rows.filter(doc => sealable(doc));
+			if (sealed.length === 0 || sealed.length < options.sealAfter) {
+				continue;
+			}
+
+			for (let start = 0; start < sealed.length; start += SEGMENT_LIMIT) {
+				const ref = await writeSegment(paths.dir, name, sealed.slice(start, start + SEGMENT_LIMIT), `${generation}.${process.pid}.${randomBytes(4).toString('hex')}`);
+				written.push(ref.file);
+				document.segments.push(ref);
+			}
+
+			(document.tables as Record<string, Doc[]>)[name] = rows.filter(doc => !sealable!(doc));
+		}
+
+		return {document, temporary: await snapshot.writeTemporary(document), segments: written};
+	} catch (error) {
+		discardGeneration(paths, {document, temporary: '', segments: written});
+		throw error;
 	}
 }
 
-function removeStaleFiles(paths: StorePaths, compacted: number): void {
+/** Removes the files of a generation that was not installed (another process compacted first). */
+export function discardGeneration(paths: StorePaths, next: NewGeneration): void {
+	for (const file of [next.temporary, ...next.segments.map(name => path.join(paths.dir, name))]) {
+		if (file !== '') {
+			fs.rmSync(file, {force: true});
+		}
+	}
+}
+
+/**
+ * After installing generation g+1 (under the lock): journals before g, temp snapshots of dead
+ * processes, and segments no snapshot names that were made for an older generation or by a dead
+ * process (a live one still compacting removes its own if it loses). Leftovers are harmless: the next compaction tries again.
+ */
+export function removeStaleFiles(paths: StorePaths, installed: StoreDocument): void {
+	const named = new Set(installed.segments.map(ref => ref.file));
 	for (const name of fs.readdirSync(paths.dir)) {
 		const journal = /^journal\.(\d+)\.jsonl$/.exec(name);
-		if ((journal && Number(journal[1]) < compacted) || /^snapshot\.json\.\d+\.[\da-f]+\.tmp$/.test(name)) {
+		const temporary = /^snapshot\.json\.(\d+)\.[\da-f]+\.tmp$/.exec(name);
+		const segment = SEGMENT_FILE.exec(name);
+		const stale =
+			(journal && Number(journal[1]) < installed.base.generation) ||
+			(temporary && !alive(Number(temporary[1]))) ||
+			(segment && !named.has(name) && (Number(segment[1]) < installed.generation || !alive(Number(segment[2]))));
+		if (stale) {
 			fs.rmSync(path.join(paths.dir, name), {force: true});
 		}
+	}
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }

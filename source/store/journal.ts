@@ -1,13 +1,19 @@
 // The append-only journal: one JSON line per committed transaction, fsynced before the write
 // resolves. A final line without its newline was never acknowledged (its writer died mid-append):
 // readers ignore it and the next writer truncates it under the lock. Any other bad line is corruption.
+// Each line carries a sequence number and a CRC-32 chained from the line before (the first line of
+// journal g from a seed made of g and its snapshot's nonce), so a missing, edited, reordered or
+// foreign line, or a journal that does not belong to the snapshot, stops the open.
 import fs from 'node:fs';
 import path from 'node:path';
 import {StoreError, describeError, errorCode} from './errors.js';
+import {crc32} from 'node:zlib';
 import {describeJsonError} from './json-errors.js';
 import {type Operation, parseEntry} from './operations.js';
 
 export type JournalEntry = {line: number; operations: Operation[]};
+/** Where a chain stands: the last entry's sequence number and checksum. */
+export type Chain = {seq: number; sum: number};
 export type JournalTail = {
 	exists: boolean;
 	/** The file is shorter than the offset we read up to: it was replaced, so reload. */
@@ -23,8 +29,24 @@ export function journalPath(storeDir: string, generation: number): string {
 	return path.join(storeDir, `journal.${generation}.jsonl`);
 }
 
-/** Reads complete lines from byte `from` on; firstLine numbers them for error messages. */
-export function readJournal(file: string, from: number, firstLine: number): JournalTail {
+/** The checksum the first entry of journal `generation` chains from. */
+export function chainSeed(generation: number, nonce: string): number {
+	return crc32(`${generation}:${nonce}`);
+}
+
+/** The journal line of one transaction, chained after `previous`. */
+export function entryLine(previous: Chain, operations: readonly string[]): {text: string; chain: Chain} {
+	const seq = previous.seq + 1;
+	const body = `{"seq":${seq},"ops":[${operations.join(',')}]`;
+	const sum = crc32(body, previous.sum);
+	return {text: `${body},"sum":${sum}}\n`, chain: {seq, sum}};
+}
+
+/**
+ * Reads complete lines from byte `from` on, checking each continues `chain` (which it advances);
+ * firstLine numbers them for error messages.
+ */
+export function readJournal(file: string, from: number, firstLine: number, chain: Chain | 'unchained'): JournalTail {
 	let fd: number;
 	try {
 		fd = fs.openSync(file, 'r');
@@ -56,7 +78,7 @@ export function readJournal(file: string, from: number, firstLine: number): Jour
 		const complete = buffer.lastIndexOf(10, filled - 1) + 1;
 		const lines = buffer.toString('utf8', 0, complete).split('\n');
 		lines.pop();
-		const entries = lines.map((text, index) => parseLine(file, text, firstLine + index));
+		const entries = lines.map((text, index) => parseLine(file, text, firstLine + index, chain));
 		return {exists: true, shrunk: false, entries, end: from + complete, torn: size - from - complete};
 	} catch (error) {
 		if (error instanceof StoreError) {
@@ -69,7 +91,7 @@ export function readJournal(file: string, from: number, firstLine: number): Jour
 	}
 }
 
-function parseLine(file: string, text: string, line: number): JournalEntry {
+function parseLine(file: string, text: string, line: number, chain: Chain | 'unchained'): JournalEntry {
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
@@ -79,11 +101,41 @@ function parseLine(file: string, text: string, line: number): JournalEntry {
 	}
 
 	const operations = parseEntry(value);
-	if (typeof operations === 'string') {
-		throw new StoreError(`store journal ${file} is corrupt: line ${line}: ${operations}; fix or move it away`);
+	// Journals of schema 2 and before had no chain (read once, by the migration).
+	const problem = typeof operations === 'string' ? operations : chain === 'unchained' ? undefined : chainProblem(text, value as {seq?: unknown; sum?: unknown}, line, chain);
+	if (problem !== undefined) {
+		throw new StoreError(`store journal ${file} is corrupt: line ${line}: ${problem}; fix or move it away`);
 	}
 
-	return {line, operations};
+	return {line, operations: operations as Operation[]};
+}
+
+/** Why a line does not continue the chain (advancing it if it does). */
+function chainProblem(text: string, value: {seq?: unknown; sum?: unknown}, line: number, chain: Chain): string | undefined {
+	const {seq, sum} = value;
+	const expected = chain.seq + 1;
+	if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(sum)) {
+		return 'it has no sequence number or checksum';
+	}
+
+	if ((seq as number) > expected) {
+		return `entries ${expected}${(seq as number) - 1 > expected ? `–${(seq as number) - 1}` : ''} are missing before entry ${seq as number}`;
+	}
+
+	if ((seq as number) < expected) {
+		return `entry ${seq as number} comes after entry ${chain.seq} (lines reordered, repeated or from elsewhere)`;
+	}
+
+	const cut = text.lastIndexOf(',"sum":');
+	if (cut < 0 || crc32(text.slice(0, cut), chain.sum) !== sum) {
+		return line === 1
+			? 'it was not written after this snapshot (a journal from another generation or store)'
+			: 'it was changed or comes from elsewhere (its checksum does not match)';
+	}
+
+	chain.seq = seq as number;
+	chain.sum = sum as number;
+	return undefined;
 }
 
 /** Appends text (whole lines) and fsyncs; fsyncs the folder too when this creates the file. */

@@ -8,11 +8,13 @@ import {StoreError} from './errors.js';
 import type {Doc} from './table.js';
 import {INDEXED_FIELDS, type TableName} from './types.js';
 
-const pendingLines = new WeakMap<object, string>();
+// A stub's line: the text itself (a snapshot line), or how to read it (a sealed segment's document).
+type Pending = {line: string | (() => string); fields: readonly string[]};
+const pendingLines = new WeakMap<object, Pending>();
 
 /** Makes doc complete (a no-op for documents that already are). */
 export function materialize<D extends Doc>(doc: D): D {
-	const line = pendingLines.get(doc);
+	const line = pendingLine(doc);
 	if (line !== undefined) {
 		pendingLines.delete(doc);
 		try {
@@ -25,9 +27,40 @@ export function materialize<D extends Doc>(doc: D): D {
 	return doc;
 }
 
-/** The snapshot line of a document not parsed yet (compaction copies it as is). */
+/** The JSON line of a document not parsed yet (compaction and sealing copy it as is). */
 export function pendingLine(doc: Doc): string | undefined {
-	return pendingLines.get(doc);
+	const pending = pendingLines.get(doc);
+	if (pending === undefined) {
+		return undefined;
+	}
+
+	if (typeof pending.line !== 'string') {
+		pending.line = pending.line();
+	}
+
+	return pending.line;
+}
+
+/** Whether a condition reading these fields can be tested on doc as it is (complete, or a stub that has them all). */
+export function holdsFields(doc: Doc, fields: Iterable<string>): boolean {
+	const pending = pendingLines.get(doc);
+	if (pending === undefined) {
+		return true;
+	}
+
+	for (const field of fields) {
+		if (!pending.fields.includes(field)) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+/** A stub holding some fields now, completed from read() on first use. */
+export function lazyStub(fields: Record<string, unknown>, read: () => string, names: readonly string[]): Doc {
+	pendingLines.set(fields, {line: read, fields: names});
+	return fields as Doc;
 }
 
 /** The object to serialise: id, created_at and the indexed fields first, so stubFromLine can read them back. */
@@ -81,7 +114,7 @@ export function stubFromLine(line: string, table: TableName): Doc | undefined {
 		return undefined;
 	}
 
-	pendingLines.set(stub, line);
+	pendingLines.set(stub, {line, fields});
 	return stub as Doc;
 }
 

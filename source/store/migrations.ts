@@ -36,6 +36,9 @@ export const MIGRATIONS: readonly Migration[] = [
 			},
 		};
 	},
+	// 2 → 3. Sealed segments and a checksummed journal: the snapshot names its segments, its retired
+	// documents and the chain its journal continues (open.ts fills nonce and base for the new generation).
+	document => ({...document, schema_version: 3, nonce: '', base: {generation: 0, journal_bytes: 0, journal_lines: 0, seq: 0, sum: 0}, segments: [], retired: {}}),
 ];
 
 function migrateRunTo2(run: Record<string, unknown>): Record<string, unknown> {
@@ -97,11 +100,7 @@ export function validateDocument(value: unknown, file: string): StoreDocument {
 		throw new StoreError(`store file ${file} has schema_version ${version}; open it with openStore to migrate it`);
 	}
 
-	const document = value as Record<string, unknown>;
-	if (typeof document.generation !== 'number' || !Number.isSafeInteger(document.generation) || document.generation < 1) {
-		throw invalid(file, 'generation is not a positive whole number');
-	}
-
+	const document = validateMeta(value as Record<string, unknown>, file) as unknown as Record<string, unknown>;
 	const {tables} = document;
 	if (!isPlainObject(tables)) {
 		throw invalid(file, 'tables is missing');
@@ -129,6 +128,33 @@ export function validateDocument(value: unknown, file: string): StoreDocument {
 
 	return document as StoreDocument;
 }
+
+const whole = (value: unknown, least = 0): boolean => typeof value === 'number' && Number.isSafeInteger(value) && value >= least;
+
+/** Checks the fields besides the tables (what line 1 of the snapshot holds). */
+export function validateMeta(document: Record<string, unknown>, file: string): StoreDocument {
+	if (!whole(document.generation, 1)) {
+		throw invalid(file, 'generation is not a positive whole number');
+	}
+
+	const base = document.base as Record<string, unknown> | undefined;
+	if (typeof document.nonce !== 'string' || !isPlainObject(base) || !['generation', 'journal_bytes', 'journal_lines', 'seq', 'sum'].every(field => whole(base[field]))) {
+		throw invalid(file, 'nonce or base is missing');
+	}
+
+	if (!Array.isArray(document.segments) || !document.segments.every(segment => isPlainObject(segment) && typeof segment.file === 'string' && SEGMENT_NAME.test(segment.file))) {
+		throw invalid(file, 'segments is not a list of segment files');
+	}
+
+	if (!isPlainObject(document.retired) || !Object.values(document.retired).every(ids => Array.isArray(ids) && ids.every(id => typeof id === 'string'))) {
+		throw invalid(file, 'retired is not a list of ids per segment');
+	}
+
+	return document as StoreDocument;
+}
+
+// A plain name in the store folder (never a path elsewhere).
+const SEGMENT_NAME = /^segment\.\d+\.\d+\.[\da-f]+\.[a-z]+$/;
 
 export function invalid(file: string, problem: string): StoreError {
 	return new StoreError(`store file ${file} is invalid: ${problem}; fix or move it away`);

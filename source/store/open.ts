@@ -1,10 +1,11 @@
 // What openStore does before loading, under the lock: check the folder can be written, create the
-// first snapshot, or migrate an older schema (keeping a .bak of the old file). It never rewrites a
-// file it could not read: those errors propagate as StoreError and the file is left as it is.
+// first snapshot, or migrate an older schema (keeping a .bak of the old snapshot and journal). It
+// never rewrites a file it could not read: those errors propagate as StoreError and the file is
+// left as it is.
 import fs from 'node:fs';
 import path from 'node:path';
-import {Low} from 'lowdb';
 import {StoreError, describeError, errorCode} from './errors.js';
+import {writeGeneration} from './compaction.js';
 import {journalPath, readJournal} from './journal.js';
 import {acquireLock} from './lock.js';
 import {SCHEMA_VERSION, migrate, validateDocument, versionOf} from './migrations.js';
@@ -12,11 +13,13 @@ import {applyOperation, isPlainObject} from './operations.js';
 import {type StorePaths, buildTables} from './replica.js';
 import {SnapshotFile} from './snapshot-file.js';
 import type {Doc} from './table.js';
-import type {StoreDocument} from './types.js';
+import {TABLE_NAMES, type StoreDocument} from './types.js';
 
-export async function initialise(paths: StorePaths, lockTimeoutMs: number): Promise<void> {
+type Settings = {lockTimeoutMs: number; sealAfter: number};
+
+export async function initialise(paths: StorePaths, settings: Settings): Promise<void> {
 	createFolder(paths.dir);
-	const release = await acquireLock(paths.lockDir, lockTimeoutMs);
+	const release = await acquireLock(paths.lockDir, settings.lockTimeoutMs);
 	try {
 		probeWritable(paths.dir);
 		const snapshot = new SnapshotFile(paths.snapshot);
@@ -33,21 +36,29 @@ export async function initialise(paths: StorePaths, lockTimeoutMs: number): Prom
 				);
 			}
 
-			const empty: StoreDocument = {schema_version: SCHEMA_VERSION, generation: 1, tables: {prompts: [], runs: [], sweeps: [], leases: [], hosts: []}};
-			await new Low(snapshot, empty).write();
+			const empty = {prompts: [], runs: [], sweeps: [], leases: [], hosts: []};
+			await install(paths, snapshot, 0, empty as unknown as StoreDocument['tables'], settings);
 			return;
 		}
 
 		const version = versionOf(loaded.value, paths.snapshot);
 		if (version < SCHEMA_VERSION) {
-			await upgrade(paths, snapshot, loaded.value as Record<string, unknown>, version);
+			await upgrade(paths, snapshot, loaded.value as Record<string, unknown>, version, settings);
 		}
 	} finally {
 		release();
 	}
 }
 
-async function upgrade(paths: StorePaths, snapshot: SnapshotFile, old: Record<string, unknown>, version: number): Promise<void> {
+/** Writes generation `after` + 1 from tables, sealing what can be sealed, and installs it. */
+async function install(paths: StorePaths, snapshot: SnapshotFile, after: number, tables: StoreDocument['tables'], settings: Settings): Promise<void> {
+	const placeholder = {generation: after, journal_bytes: 0, journal_lines: 0, seq: 0, sum: 0};
+	const captured = {generation: after, document: {schema_version: SCHEMA_VERSION, base: placeholder, segments: [], retired: {}, tables}};
+	const next = await writeGeneration(paths, snapshot, captured, {sealAfter: settings.sealAfter, fresh: true});
+	snapshot.install(next.temporary);
+}
+
+async function upgrade(paths: StorePaths, snapshot: SnapshotFile, old: Record<string, unknown>, version: number, settings: Settings): Promise<void> {
 	const generation = typeof old.generation === 'number' ? old.generation : 0;
 	let document = old;
 	if (version >= 1) {
@@ -55,28 +66,37 @@ async function upgrade(paths: StorePaths, snapshot: SnapshotFile, old: Record<st
 		const tables = isPlainObject(old.tables) ? (old.tables as Record<string, Doc[]>) : {};
 		const set = buildTables(tables, paths.snapshot);
 		const file = journalPath(paths.dir, generation);
-		for (const entry of readJournal(file, 0, 1).entries) {
+		for (const entry of readJournal(file, 0, 1, 'unchained').entries) {
 			for (const operation of entry.operations) {
 				applyOperation(set, operation);
 			}
 		}
 
-		document = {...old, tables: {prompts: set.prompts.ordered(), runs: set.runs.ordered()}};
+		document = {...old, tables: Object.fromEntries(TABLE_NAMES.map(name => [name, [...set[name].hot.ordered()]]))};
 	}
 
-	const migrated: Record<string, unknown> = {...migrate(document, paths.snapshot), generation: generation + 1};
-	delete migrated.base;
+	const migrated: Record<string, unknown> = {...migrate(document, paths.snapshot), generation: Math.max(generation, 1)};
 	const valid = validateDocument(migrated, paths.snapshot);
 	buildTables(valid.tables as unknown as Record<string, Doc[]>, paths.snapshot);
-	try {
-		fs.copyFileSync(paths.snapshot, `${paths.snapshot}.v${version}.bak`, fs.constants.COPYFILE_EXCL);
-	} catch (error) {
-		if (errorCode(error) !== 'EEXIST') {
-			throw new StoreError(`cannot back up ${paths.snapshot} before migrating it: ${describeError(error)}`, {cause: error});
-		}
+	const journal = journalPath(paths.dir, generation);
+	backUp(paths.snapshot, `${paths.snapshot}.v${version}.bak`);
+	if (fs.existsSync(journal)) {
+		backUp(journal, `${journal}.v${version}.bak`);
 	}
 
-	await new Low(snapshot, valid).write();
+	await install(paths, snapshot, generation, valid.tables, settings);
+	// The new generation's journal starts a new chain; the old one lives on only as the backup.
+	fs.rmSync(journal, {force: true});
+}
+
+function backUp(file: string, backup: string): void {
+	try {
+		fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+	} catch (error) {
+		if (errorCode(error) !== 'EEXIST') {
+			throw new StoreError(`cannot back up ${file} before migrating it: ${describeError(error)}`, {cause: error});
+		}
+	}
 }
 
 function createFolder(dir: string): void {

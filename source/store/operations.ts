@@ -1,7 +1,9 @@
 // Journal operations: what one line of the journal holds, how to check it, and how to apply it.
 // A write transaction and a process catching up from the journal apply them the same way, so
 // every process ends with the same documents.
-import {type Doc, Table} from './table.js';
+import type {Segment} from './segment.js';
+import type {Doc} from './table.js';
+import {TableView} from './table-view.js';
 import {type Change, TABLE_NAMES, type TableName} from './types.js';
 
 export type Operation =
@@ -9,15 +11,25 @@ export type Operation =
 	| {op: 'update'; table: TableName; id: string; patch: Record<string, unknown>}
 	| {op: 'delete'; table: TableName; id: string};
 
-export type TableSet = Record<TableName, Table>;
+export type TableSet = Record<TableName, TableView>;
 
 export function emptyTables(): TableSet {
 	return tablesFrom({});
 }
 
-/** One Table per table name, from rows by name (a missing name is an empty table). */
-export function tablesFrom(rows: Partial<Record<TableName, Doc[]>>): TableSet {
-	return Object.fromEntries(TABLE_NAMES.map(name => [name, new Table(name, rows[name])])) as TableSet;
+/** One table per name, from rows by name (a missing name is an empty table) and the sealed segments. */
+export function tablesFrom(
+	rows: Partial<Record<TableName, Doc[]>>,
+	segments: readonly Segment[] = [],
+	retired: ReadonlyMap<Segment, Set<string>> = new Map(),
+): TableSet {
+	return Object.fromEntries(
+		TABLE_NAMES.map(name => {
+			const own = segments.filter(segment => segment.ref.table === name);
+			const ownRetired = new Map(own.flatMap(segment => (retired.has(segment) ? [[segment, retired.get(segment)!] as const] : [])));
+			return [name, new TableView(name, rows[name] ?? [], own, ownRetired)];
+		}),
+	) as TableSet;
 }
 
 export function isTableName(value: unknown): value is TableName {

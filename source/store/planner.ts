@@ -6,24 +6,28 @@
 //  scan:  one filter pass, keeping a bounded top-k heap when there is a limit.
 import {type AnyCondition, type Predicate, type Row, compareValues, compile, fieldsOf, isPrimitive} from './conditions.js';
 import {deepFreeze} from './freeze.js';
-import {materialize} from './lazy-docs.js';
+import {holdsFields, materialize} from './lazy-docs.js';
 import type {QuerySource, QuerySpec} from './query.js';
-import {type Doc, type Table, compareKeys} from './table.js';
+import {type Doc, compareKeys} from './table.js';
+import {SUMMARY_FIELDS} from './types.js';
+import type {Candidates, RowFilter, TableView} from './table-view.js';
 import {TopK} from './top-k.js';
 
 export type Entry = {readonly doc: Doc; readonly row: Row};
-export type Candidates = {readonly docs: Iterable<Doc>; readonly size: number; readonly detail: string};
 type Plan =
 	| {readonly kind: 'index'; readonly candidates: Candidates}
 	| {readonly kind: 'walk'; readonly descending: boolean}
 	| {readonly kind: 'scan'};
 
 export class Prepared {
-	readonly table: Table;
+	readonly table: TableView;
 	readonly wanted: number;
 	private readonly baseTest: Predicate;
 	private readonly joinedTest: Predicate | undefined;
-	private readonly joins: ReadonlyArray<{table: Table; localKey: string; as: string}>;
+	private readonly joins: ReadonlyArray<{table: TableView; localKey: string; as: string}>;
+	private readonly baseFields: ReadonlySet<string>;
+	/** The base conditions, for sealed rows to take before a stub is made (when they read summary fields only). */
+	readonly rowFilter: RowFilter | undefined;
 	readonly aliases: ReadonlySet<string>;
 
 	constructor(source: QuerySource, readonly spec: QuerySpec) {
@@ -40,13 +44,23 @@ export class Prepared {
 		}
 
 		this.baseTest = compile({kind: 'and', conditions: onBase});
+		this.baseFields = fieldsOf({kind: 'and', conditions: onBase});
+		const fields = [...this.baseFields];
+		const summarised = onBase.length > 0 && fields.every(field => SUMMARY_FIELDS[spec.table].includes(field));
+		this.rowFilter = summarised ? {fields, test: this.baseTest} : undefined;
 		this.joinedTest = onJoined.length > 0 ? compile({kind: 'and', conditions: onJoined}) : undefined;
 	}
 
 	/** The output row for doc, or undefined if a condition or an inner join drops it. */
 	admit(doc: Doc): Entry | undefined {
-		materialize(doc);
-		if (!this.baseTest(doc)) {
+		// A stub that holds every field the conditions read is tested before its document is read.
+		if (holdsFields(doc, this.baseFields)) {
+			if (!this.baseTest(doc)) {
+				return undefined;
+			}
+
+			materialize(doc);
+		} else if (!this.baseTest(materialize(doc))) {
 			return undefined;
 		}
 
@@ -131,22 +145,7 @@ export function bestIndex(prepared: Prepared): Candidates | undefined {
 			continue;
 		}
 
-		let found: Candidates | undefined;
-		const {table} = prepared;
-		if (condition.field === 'id') {
-			const docs = values.map(value => (typeof value === 'string' ? table.get(value) : undefined)).filter(doc => doc !== undefined);
-			found = {docs, size: docs.length, detail: 'id'};
-		} else {
-			const index = table.index(condition.field);
-			if (index !== undefined) {
-				const sets = values.map(value => index.get(value)).filter(set => set !== undefined);
-				found = {
-					docs: sets.length === 1 ? sets[0]! : sets.flatMap(set => [...set]),
-					size: sets.reduce((sum, set) => sum + set.size, 0),
-					detail: condition.field,
-				};
-			}
-		}
+		const found = prepared.table.lookup(condition.field, values);
 
 		if (found !== undefined && (best === undefined || found.size < best.size)) {
 			best = found;
@@ -171,7 +170,7 @@ function run(prepared: Prepared, plan: Plan): Entry[] {
 		return walk(prepared, plan.descending);
 	}
 
-	const docs = plan.kind === 'index' ? plan.candidates.docs : prepared.table.ordered();
+	const docs = plan.kind === 'index' ? plan.candidates.docs : prepared.table.ordered(false, prepared.rowFilter);
 	const best = new TopK<Entry>(prepared.wanted, prepared.compare);
 	for (const doc of docs) {
 		const entry = prepared.admit(doc);
@@ -185,38 +184,28 @@ function run(prepared: Prepared, plan: Plan): Entry[] {
 
 /** Walks the created_at-ordered rows; rows with equal created_at are sorted among themselves by the full order. */
 function walk(prepared: Prepared, descending: boolean): Entry[] {
-	const rows = prepared.table.ordered();
+	const rows = prepared.table.ordered(descending, prepared.rowFilter)[Symbol.iterator]();
 	const out: Entry[] = [];
 	const simple = !descending && prepared.spec.orders.length <= 1;
-	let i = descending ? rows.length - 1 : 0;
-	while (i >= 0 && i < rows.length && out.length < prepared.wanted) {
-		const first = rows[i]!;
-		let end = i;
-		if (!simple) {
-			const step = descending ? -1 : 1;
-			while (rows[end + step]?.created_at === first.created_at) {
-				end += step;
-			}
-		}
-
-		if (end === i) {
-			const entry = prepared.admit(first);
+	let next = rows.next();
+	while (!next.done && out.length < prepared.wanted) {
+		const first = next.value;
+		const group: Entry[] = [];
+		const add = (doc: Doc) => {
+			const entry = prepared.admit(doc);
 			if (entry !== undefined) {
-				out.push(entry);
+				group.push(entry);
 			}
-		} else {
-			const group: Entry[] = [];
-			for (let j = Math.min(i, end); j <= Math.max(i, end); j++) {
-				const entry = prepared.admit(rows[j]!);
-				if (entry !== undefined) {
-					group.push(entry);
-				}
-			}
+		};
 
-			out.push(...group.sort(prepared.compare));
+		add(first);
+		next = rows.next();
+		while (!simple && !next.done && next.value.created_at === first.created_at) {
+			add(next.value);
+			next = rows.next();
 		}
 
-		i = end + (descending ? -1 : 1);
+		out.push(...(group.length > 1 ? group.sort(prepared.compare) : group));
 	}
 
 	return out;

@@ -11,7 +11,7 @@ import {
 import {StoreError} from './errors.js';
 import {countRows, groupCounts} from './aggregates.js';
 import {execute, explain} from './planner.js';
-import type {Table} from './table.js';
+import type {TableView} from './table-view.js';
 import type {TableName, Tables} from './types.js';
 
 export type Direction = 'asc' | 'desc';
@@ -28,7 +28,7 @@ export type QuerySpec = {
 
 /** Where a query gets its tables; beforeRead lets the store catch up with other processes first. */
 export type QuerySource = {
-	table(name: TableName): Table;
+	table(name: TableName): TableView;
 	beforeRead(): void;
 };
 

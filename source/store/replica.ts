@@ -1,21 +1,22 @@
 // This process's copy of the store: the tables, and how far into the files it has read.
+// A generation g is snapshot.json (hot documents, the list of sealed segments, the retired ones)
+// plus the journal entries after it: the rest of journal base.generation from base.journal_bytes
+// (when a compaction wrote the snapshot while others kept writing), then journal.g.jsonl.
 // Catching up is synchronous and cheap when nothing changed (two stat calls):
-//  - new journal bytes: parse and apply the new complete lines;
-//  - a new snapshot whose header says "generation g+1 = generation g + journal g up to byte N"
-//    while we are at generation g: finish reading journal g (compaction keeps it) and move on,
-//    no parse of the snapshot;
-//  - anything else: load the snapshot and its journal again.
+//  - new journal bytes: check and apply the new complete lines;
+//  - a new snapshot that continues ours and sealed nothing new: finish reading our journal, move on;
+//  - anything else: load the snapshot again (it holds only hot documents, so this stays cheap).
 import fs from 'node:fs';
 import path from 'node:path';
 import {StoreError, describeError} from './errors.js';
-import {type JournalEntry, appendToJournal, journalPath, readJournal, truncateJournal} from './journal.js';
+import {type Chain, type JournalEntry, appendToJournal, chainSeed, entryLine, journalPath, readJournal, truncateJournal} from './journal.js';
 import {SCHEMA_VERSION, invalid} from './migrations.js';
 import {type TableSet, applyOperation, emptyTables, tablesFrom} from './operations.js';
+import {Segment, type SegmentRef} from './segment.js';
 import {SnapshotFile, fileIdentity} from './snapshot-file.js';
 import type {Doc} from './table.js';
-import {type Change, TABLE_NAMES} from './types.js';
-import {deepEqual} from './conditions.js';
-import {materialize} from './lazy-docs.js';
+import {TableView} from './table-view.js';
+import {type Change, type StoreDocument, TABLE_NAMES} from './types.js';
 
 export type StorePaths = {dir: string; snapshot: string; lockDir: string};
 
@@ -24,15 +25,22 @@ export function storePaths(dataDir: string): StorePaths {
 	return {dir, snapshot: path.join(dir, 'snapshot.json'), lockDir: path.join(dir, 'lock')};
 }
 
+const JOURNAL_FILE = /^journal\.(\d+)\.jsonl$/;
+
 export class Replica {
 	tables: TableSet;
 	generation = 0;
 	journalOffset = 0;
 	journalEntries = 0;
 	snapshotLoads = 0;
+	/** The last journal entry applied. */
+	chain: Chain = {seq: 0, sum: 0};
+	segmentRefs: readonly SegmentRef[] = [];
 	readonly snapshot: SnapshotFile;
 	private snapshotIdentity = '';
 	private tornBytes = 0;
+	// Segments are immutable: a reload keeps the ones it had, with the columns they loaded.
+	private segmentCache = new Map<string, Segment>();
 
 	constructor(readonly paths: StorePaths) {
 		this.snapshot = new SnapshotFile(paths.snapshot);
@@ -43,7 +51,7 @@ export class Replica {
 		return journalPath(this.paths.dir, this.generation);
 	}
 
-	/** Loads snapshot + journal without the lock; retries if a compaction swaps files underneath. */
+	/** Loads snapshot + journals without the lock; retries if a compaction swaps files underneath. */
 	load(): void {
 		for (let attempt = 0; attempt < 20; attempt++) {
 			const loaded = this.snapshot.loadCurrent();
@@ -52,22 +60,44 @@ export class Replica {
 			}
 
 			const {document} = loaded;
-			const tables = buildTables(document.tables as unknown as Record<string, Doc[]>, this.paths.snapshot);
-			const journal = journalPath(this.paths.dir, document.generation);
-			const tail = readJournal(journal, 0, 1);
-			if (!tail.exists && fileIdentity(fs.statSync(this.paths.snapshot)) !== loaded.identity) {
+			this.refuseNewerJournal(document.generation);
+			const segments = document.segments.map(ref => this.segment(ref));
+			const retired = new Map(segments.map(segment => [segment, new Set(document.retired[segment.ref.file] ?? [])]));
+			const tables = buildTables(document.tables as unknown as Record<string, Doc[]>, this.paths.snapshot, segments, retired);
+			const {base} = document;
+			const chain = {seq: base.seq, sum: base.sum};
+			const applied = {entries: 0};
+			let from = {bytes: base.journal_bytes, lines: base.journal_lines};
+			if (base.generation < document.generation) {
+				const file = journalPath(this.paths.dir, base.generation);
+				const tail = readJournal(file, from.bytes, from.lines + 1, chain);
+				if (!tail.exists && this.snapshotChanged(loaded.identity)) {
+					continue;
+				}
+
+				applyEntries(tables, tail.entries, file, applied);
+				chain.sum = chainSeed(document.generation, document.nonce);
+				from = {bytes: 0, lines: 0};
+			}
+
+			const file = journalPath(this.paths.dir, document.generation);
+			const tail = readJournal(file, from.bytes, from.lines + 1, chain);
+			if (!tail.exists && this.snapshotChanged(loaded.identity)) {
 				continue;
 			}
 
+			const own = {entries: 0};
+			applyEntries(tables, tail.entries, file, own);
 			this.tables = tables;
 			this.generation = document.generation;
+			this.segmentRefs = document.segments;
 			this.snapshotIdentity = loaded.identity;
-			this.journalOffset = 0;
-			this.journalEntries = 0;
-			this.snapshotLoads++;
-			this.apply(tail.entries, journal);
+			this.chain = chain;
 			this.journalOffset = tail.end;
+			this.journalEntries = from.lines + own.entries;
 			this.tornBytes = tail.torn;
+			this.snapshotLoads++;
+			this.segmentCache = new Map(segments.map(segment => [segment.ref.file, segment]));
 			return;
 		}
 
@@ -102,7 +132,7 @@ export class Replica {
 
 	/** Appends one transaction (under the lock). On failure, cuts the journal back and throws StoreError. */
 	append(operations: readonly string[]): void {
-		const text = `{"ops":[${operations.join(',')}]}\n`;
+		const {text, chain} = entryLine(this.chain, operations);
 		const file = this.journal;
 		try {
 			appendToJournal(file, text);
@@ -117,32 +147,35 @@ export class Replica {
 			throw new StoreError(`cannot write store journal ${file}: ${describeError(error)}`, {cause: error});
 		}
 
+		this.chain = chain;
 		this.journalOffset += Buffer.byteLength(text);
 		this.journalEntries++;
 	}
 
-	/** After this process wrote snapshot generation+1 under the lock. */
-	adoptCompaction(generation: number): void {
-		this.generation = generation;
-		this.journalOffset = 0;
-		this.journalEntries = 0;
-		this.tornBytes = 0;
-		this.snapshotIdentity = fileIdentity(fs.statSync(this.paths.snapshot));
+	/** Reloads (after this process installed a new generation, which may have sealed documents). */
+	reload(wantChanges: boolean): Change[] {
+		const before = this.tables;
+		this.load();
+		return wantChanges ? diffTables(before, this.tables) : [];
 	}
 
 	private followCompaction(changes: Change[]): boolean {
 		const head = this.snapshot.readHeader();
-		const base = head?.header.base;
-		if (head === undefined || head.header.schema_version !== SCHEMA_VERSION || base?.generation !== this.generation) {
+		const header = head?.header;
+		if (header === undefined || header.schema_version !== SCHEMA_VERSION || header.base.generation !== this.generation) {
 			return false;
 		}
 
-		if (!this.readTail(changes) || this.journalOffset !== base.journal_bytes) {
+		// Sealing moved documents out of the snapshot: only a reload gets the tables right.
+		const sameSegments = header.segments.length === this.segmentRefs.length && header.segments.every((ref, index) => ref.file === this.segmentRefs[index]?.file);
+		if (!sameSegments || !this.readTail(changes) || this.chain.seq < header.base.seq) {
 			return false;
 		}
 
-		this.generation = head.header.generation;
-		this.snapshotIdentity = head.identity;
+		this.refuseNewerJournal(header.generation);
+		this.generation = header.generation;
+		this.snapshotIdentity = head!.identity;
+		this.chain = {seq: this.chain.seq, sum: chainSeed(header.generation, header.nonce)};
 		this.journalOffset = 0;
 		this.journalEntries = 0;
 		this.tornBytes = 0;
@@ -159,68 +192,137 @@ export class Replica {
 			return true;
 		}
 
-		const tail = readJournal(file, this.journalOffset, this.journalEntries + 1);
+		const chain = {...this.chain};
+		const tail = readJournal(file, this.journalOffset, this.journalEntries + 1, chain);
 		if (tail.shrunk || (!tail.exists && this.journalOffset > 0)) {
 			return false;
 		}
 
-		changes.push(...this.apply(tail.entries, file));
+		const applied = {entries: 0};
+		changes.push(...applyEntries(this.tables, tail.entries, file, applied));
+		this.chain = chain;
+		this.journalEntries += applied.entries;
 		this.journalOffset = tail.end;
 		this.tornBytes = tail.torn;
 		return true;
 	}
 
-	private apply(entries: JournalEntry[], file: string): Change[] {
-		const changes: Change[] = [];
-		for (const entry of entries) {
-			for (const operation of entry.operations) {
-				try {
-					changes.push(applyOperation(this.tables, operation));
-				} catch (error) {
-					throw new StoreError(
-						`store journal ${file} does not fit the snapshot at line ${entry.line}: ${(error as Error).message}; fix or move it away`,
-					);
-				}
-			}
-
-			this.journalEntries++;
-		}
-
-		return changes;
+	private segment(ref: SegmentRef): Segment {
+		return this.segmentCache.get(ref.file) ?? new Segment(this.paths.dir, ref);
 	}
 
-	private reload(wantChanges: boolean): Change[] {
-		const before = this.tables;
-		this.load();
-		return wantChanges ? diffTables(before, this.tables) : [];
+	private snapshotChanged(identity: string): boolean {
+		const stats = fs.statSync(this.paths.snapshot, {throwIfNoEntry: false});
+		return stats === undefined || fileIdentity(stats) !== identity;
+	}
+
+	/** A journal newer than the snapshot means the snapshot was replaced by an older one: data would go missing. */
+	private refuseNewerJournal(generation: number): void {
+		for (const name of fs.readdirSync(this.paths.dir)) {
+			const match = JOURNAL_FILE.exec(name);
+			if (match && Number(match[1]) > generation) {
+				throw new StoreError(
+					`store journal ${path.join(this.paths.dir, name)} is newer than ${this.paths.snapshot} (generation ${generation}): the snapshot is older than its journal; restore the matching snapshot or move the store away`,
+				);
+			}
+		}
 	}
 }
 
-export function buildTables(rows: Record<string, Doc[]>, file: string): TableSet {
+function applyEntries(tables: TableSet, entries: readonly JournalEntry[], file: string, applied: {entries: number}): Change[] {
+	const changes: Change[] = [];
+	for (const entry of entries) {
+		for (const operation of entry.operations) {
+			try {
+				changes.push(applyOperation(tables, operation));
+			} catch (error) {
+				throw new StoreError(
+					`store journal ${file} does not fit the snapshot at line ${entry.line}: ${(error as Error).message}; fix or move it away`,
+				);
+			}
+		}
+
+		applied.entries++;
+	}
+
+	return changes;
+}
+
+export function buildTables(
+	rows: Record<string, Doc[]>,
+	file: string,
+	segments: readonly Segment[] = [],
+	retired: ReadonlyMap<Segment, Set<string>> = new Map(),
+): TableSet {
 	try {
-		return tablesFrom(rows);
+		return tablesFrom(rows, segments, retired);
 	} catch (error) {
 		throw invalid(file, (error as Error).message);
 	}
 }
 
-/** The changes between two loads (only when a listener needs them: it compares every document). */
+/** What a new generation is made from, taken under the lock (compaction.ts writes it outside). */
+export function captureState(replica: Replica): {document: Omit<StoreDocument, 'nonce' | 'generation'>; generation: number} {
+	const {tables} = replica;
+	const retired: Record<string, string[]> = {};
+	for (const name of TABLE_NAMES) {
+		for (const [segment, ids] of tables[name].retired) {
+			if (ids.size > 0) {
+				retired[segment.ref.file] = [...ids];
+			}
+		}
+	}
+
+	return {
+		generation: replica.generation,
+		document: {
+			schema_version: SCHEMA_VERSION,
+			base: {generation: replica.generation, journal_bytes: replica.journalOffset, journal_lines: replica.journalEntries, ...replica.chain},
+			segments: [...replica.segmentRefs],
+			retired,
+			// Documents are never changed in place: copying the arrays freezes this state.
+			tables: Object.fromEntries(TABLE_NAMES.map(name => [name, [...tables[name].hot.ordered()]])) as unknown as StoreDocument['tables'],
+		},
+	};
+}
+
+/** The changes between two loads (only when a listener needs them: it compares documents). */
 function diffTables(before: TableSet, after: TableSet): Change[] {
 	const changes: Change[] = [];
 	for (const table of TABLE_NAMES) {
-		const old = before[table].byId;
-		for (const [id, doc] of after[table].byId) {
-			const previous = old.get(id);
-			if (previous === undefined) {
+		const old = before[table];
+		const now = after[table];
+		const seen = new Set<string>();
+		const check = (id: string) => {
+			if (seen.has(id)) {
+				return;
+			}
+
+			seen.add(id);
+			const had = old.has(id);
+			const has = now.has(id);
+			if (!had && has) {
 				changes.push({table, id, op: 'insert', external: true});
-			} else if (!deepEqual(materialize(previous), materialize(doc))) {
+			} else if (had && !has) {
+				changes.push({table, id, op: 'delete', external: true});
+			} else if (had && has && !TableView.same(old, now, id)) {
 				changes.push({table, id, op: 'update', external: true});
 			}
+		};
+
+		for (const id of [...old.hot.byId.keys(), ...now.hot.byId.keys()]) {
+			check(id);
 		}
 
-		for (const id of old.keys()) {
-			if (!after[table].byId.has(id)) {
-				changes.push({table, id, op: 'delete', external: true});
+		for (const [segment, ids] of now.retired) {
+			for (const id of ids) {
+				check(id);
+			}
+
+			if (!old.segments.includes(segment)) {
+				for (let row = 0; row < segment.count; row++) {
+					check(segment.value('id', row) as string);
+				}
 			}
 		}
 	}

@@ -14,11 +14,12 @@ import {StoreError, describeError, errorCode} from './errors.js';
 import {fsyncDirectory} from './journal.js';
 import {describeJsonError} from './json-errors.js';
 import {inLineOrder, pendingLine, stubFromLine} from './lazy-docs.js';
-import {SCHEMA_VERSION, validateDocument} from './migrations.js';
+import {SCHEMA_VERSION, validateDocument, validateMeta} from './migrations.js';
 import type {Doc} from './table.js';
 import {TABLE_NAMES, type StoreDocument, type TableName} from './types.js';
 
-export type SnapshotHeader = Pick<StoreDocument, 'schema_version' | 'generation' | 'base'> & {checksum?: string};
+export type SnapshotHeader = Omit<StoreDocument, 'tables'> & {checksum?: string};
+const META_FIELDS = ['schema_version', 'generation', 'nonce', 'base', 'segments', 'retired'] as const;
 
 /** Identifies one version of a file cheaply; a compaction renames a new file in, which changes it. */
 export function fileIdentity(stats: fs.Stats): string {
@@ -35,6 +36,11 @@ export class SnapshotFile implements Adapter<StoreDocument> {
 	}
 
 	async write(document: StoreDocument): Promise<void> {
+		this.install(await this.writeTemporary(document));
+	}
+
+	/** Writes document durably beside the snapshot (a compaction does this outside the lock). Returns the file. */
+	async writeTemporary(document: StoreDocument): Promise<string> {
 		// Serialise before the first await: the caller's arrays may change once we yield.
 		const text = serializeSnapshot(document);
 		const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -47,10 +53,20 @@ export class SnapshotFile implements Adapter<StoreDocument> {
 				await handle.close();
 			}
 
-			await fs.promises.rename(temporary, this.path);
-			fsyncDirectory(path.dirname(this.path));
+			return temporary;
 		} catch (error) {
 			await fs.promises.rm(temporary, {force: true}).catch(() => undefined);
+			throw new StoreError(`cannot write store file ${this.path}: ${describeError(error)}`, {cause: error});
+		}
+	}
+
+	/** Renames a file from writeTemporary over the snapshot, durably (the commit point of a new generation). */
+	install(temporary: string): void {
+		try {
+			fs.renameSync(temporary, this.path);
+			fsyncDirectory(path.dirname(this.path));
+		} catch (error) {
+			fs.rmSync(temporary, {force: true});
 			throw new StoreError(`cannot write store file ${this.path}: ${describeError(error)}`, {cause: error});
 		}
 	}
@@ -75,8 +91,8 @@ export class SnapshotFile implements Adapter<StoreDocument> {
 			const body = bytes.subarray(newline + 1);
 			const tables = checksum(body) === header.checksum ? splitBody(body.toString('utf8')) : undefined;
 			if (tables !== undefined) {
-				const {schema_version, generation, base} = header;
-				return {document: {schema_version, generation, ...(base && {base}), tables} as StoreDocument, identity};
+				const meta = Object.fromEntries(META_FIELDS.map(field => [field, header[field]]));
+				return {document: validateMeta({...meta, tables}, this.path), identity};
 			}
 		}
 
@@ -93,10 +109,22 @@ export class SnapshotFile implements Adapter<StoreDocument> {
 		}
 
 		try {
-			const buffer = Buffer.alloc(4096);
-			const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-			const newline = buffer.subarray(0, read).indexOf(10);
-			const header = parseHeaderLine(buffer.toString('utf8', 0, Math.max(newline, 0)));
+			// Line 1 grows with the list of segments: read until its newline.
+			let buffer = Buffer.alloc(0);
+			let newline = -1;
+			while (newline < 0) {
+				const chunk = Buffer.alloc(65_536);
+				const read = fs.readSync(fd, chunk, 0, chunk.length, buffer.length);
+				if (read === 0) {
+					return undefined;
+				}
+
+				newline = chunk.subarray(0, read).indexOf(10);
+				newline = newline < 0 ? -1 : buffer.length + newline;
+				buffer = Buffer.concat([buffer, chunk.subarray(0, read)]);
+			}
+
+			const header = parseHeaderLine(buffer.toString('utf8', 0, newline));
 			return header && {header, identity: fileIdentity(fs.fstatSync(fd))};
 		} finally {
 			fs.closeSync(fd);
@@ -188,11 +216,7 @@ export function serializeSnapshot(document: StoreDocument): string {
 
 	lines.push('}}\n');
 	const body = lines.join('\n');
-	const header: SnapshotHeader = {schema_version: document.schema_version, generation: document.generation};
-	if (document.base !== undefined) {
-		header.base = document.base;
-	}
-
+	const header = Object.fromEntries(META_FIELDS.map(field => [field, document[field]])) as SnapshotHeader;
 	header.checksum = checksum(body);
 	return `${JSON.stringify(header).slice(0, -1)},\n${body}`;
 }

@@ -1,25 +1,28 @@
-// The store: snapshot.json (written through lowdb with a durable adapter) + journal.<generation>.jsonl
-// (one fsynced line per transaction) + compaction into a new snapshot generation, with writes
-// serialised across processes by the lock in lock/. See replica.ts for how readers stay fresh.
-import {Low} from 'lowdb';
+// The store: snapshot.json (the hot documents, written through lowdb's adapter interface durably) +
+// journal.<generation>.jsonl (one fsynced, checksum-chained line per transaction) + sealed segments
+// (finished documents, read on demand), with writes serialised across processes by the lock in
+// lock/. Compaction writes a new generation outside the lock (compaction.ts). See replica.ts for
+// how readers stay fresh.
 import {StoreError, describeError} from './errors.js';
 import {deepFreeze} from './freeze.js';
 import {acquireLock} from './lock.js';
-import {compactInto} from './compaction.js';
+import {discardGeneration, removeStaleFiles, writeGeneration} from './compaction.js';
 import {FolderWatch} from './folder-watch.js';
-import {SCHEMA_VERSION} from './migrations.js';
 import {initialise} from './open.js';
 import {isTableName} from './operations.js';
 import {type Query, type QuerySource, newQuery} from './query.js';
-import {Replica, type StorePaths, storePaths} from './replica.js';
+import {SCHEMA_VERSION} from './migrations.js';
+import {Replica, type StorePaths, captureState, storePaths} from './replica.js';
 import {runTransaction} from './transaction.js';
+import {testPause} from './test-pause.js';
 import {warmUp} from './warm-up.js';
-import type {Change, Store, StoreDocument, StoreInfo, StoreOptions, TableName, Tables, Transaction} from './types.js';
+import type {Change, Store, StoreInfo, StoreOptions, TableName, Tables, Transaction} from './types.js';
 
 const DEFAULTS: Required<StoreOptions> = {
 	compactAfterEntries: 2000,
 	compactAfterBytes: 4 * 1024 * 1024,
 	lockTimeoutMs: 30_000,
+	sealAfter: 5000,
 	watch: true,
 	warmUp: true,
 };
@@ -28,7 +31,7 @@ const DEFAULTS: Required<StoreOptions> = {
 export async function openStore(dataDir: string, options: StoreOptions = {}): Promise<Store> {
 	const settings = {...DEFAULTS, ...options};
 	const paths = storePaths(dataDir);
-	await initialise(paths, settings.lockTimeoutMs);
+	await initialise(paths, settings);
 	const store = new FileStore(paths, settings);
 	store.replica.load();
 	store.warmUpAfterLoad();
@@ -38,7 +41,6 @@ export async function openStore(dataDir: string, options: StoreOptions = {}): Pr
 class FileStore implements Store {
 	readonly path: string;
 	readonly replica: Replica;
-	private readonly db: Low<StoreDocument>;
 	private readonly listeners = new Set<(change: Change) => void>();
 	private readonly source: QuerySource;
 	private queue: Promise<unknown> = Promise.resolve();
@@ -58,7 +60,6 @@ class FileStore implements Store {
 	) {
 		this.path = paths.dir;
 		this.replica = new Replica(paths);
-		this.db = new Low<StoreDocument>(this.replica.snapshot, {schema_version: SCHEMA_VERSION, generation: 0, tables: {prompts: [], runs: [], sweeps: [], leases: [], hosts: []}});
 		this.source = {table: name => this.replica.tables[name], beforeRead: () => this.beforeRead()};
 		this.watcher = new FolderWatch(paths.dir, () => {
 			if (this.state === 'open') {
@@ -150,6 +151,7 @@ class FileStore implements Store {
 			journalBytes: this.replica.journalOffset,
 			journalEntries: this.replica.journalEntries,
 			snapshotLoads: this.replica.snapshotLoads,
+			sealedSegments: this.replica.segmentRefs.length,
 			warm: this.warm,
 			lastCompactionError: this.lastCompactionError,
 		};
@@ -220,15 +222,36 @@ class FileStore implements Store {
 		void this.enqueue(async () => {
 			this.compactionQueued = false;
 			try {
-				await this.underLock(async () => {
-					if (this.needsCompaction()) {
-						await compactInto(this.db, this.replica, this.paths);
-					}
-				});
+				await this.compact();
 				this.lastCompactionError = undefined;
 			} catch (error) {
 				// The journal stays valid; the next write that crosses the threshold tries again.
 				this.lastCompactionError = describeError(error);
+			}
+		});
+	}
+
+	/** Captures the state under the lock, writes the new generation outside it, installs it under the lock. */
+	private async compact(): Promise<void> {
+		const captured = await this.underLock(() => (this.needsCompaction() ? captureState(this.replica) : undefined));
+		if (captured === undefined) {
+			return;
+		}
+
+		const next = await writeGeneration(this.paths, this.replica.snapshot, captured, {sealAfter: this.settings.sealAfter});
+		await testPause('install');
+		await this.underLock(() => {
+			if (this.replica.generation !== captured.generation) {
+				discardGeneration(this.paths, next); // another process compacted first
+				return;
+			}
+
+			this.replica.snapshot.install(next.temporary);
+			this.replica.reload(false);
+			try {
+				removeStaleFiles(this.paths, next.document);
+			} catch {
+				// Leftovers are harmless; the next compaction tries again.
 			}
 		});
 	}

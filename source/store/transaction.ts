@@ -6,7 +6,8 @@ import {StoreError} from './errors.js';
 import {deepFreeze} from './freeze.js';
 import {type Operation, type TableSet, documentProblem, isPlainObject, isTableName, serializeOperation} from './operations.js';
 import {type Query, type QuerySource, newQuery} from './query.js';
-import type {Doc, Table} from './table.js';
+import type {Doc} from './table.js';
+import type {TableView} from './table-view.js';
 import type {Change, TableName, Tables, Transaction} from './types.js';
 
 /**
@@ -139,7 +140,7 @@ class WriteTransaction implements Transaction {
 		this.open = false;
 	}
 
-	private table(name: TableName): Table {
+	private table(name: TableName): TableView {
 		if (!this.open) {
 			throw new StoreError('this transaction has finished; do all work inside the write() callback');
 		}

@@ -1,6 +1,7 @@
 // The store's public types. The service layer codes against these, not against the file format.
 import type {HostState, Lease, Prompt, Run, Sweep} from '../domain/model.js';
 import type {Query} from './query.js';
+import type {SegmentRef} from './segment.js';
 
 export type Tables = {prompts: Prompt; runs: Run; sweeps: Sweep; leases: Lease; hosts: HostState};
 export type TableName = keyof Tables;
@@ -13,6 +14,27 @@ export const INDEXED_FIELDS: Record<TableName, readonly string[]> = {
 	sweeps: ['prompt_id'],
 	leases: [],
 	hosts: [],
+};
+
+/**
+ * What a sealed segment keeps in its index for each document (segment.ts): enough to filter, order
+ * and join without reading the document. Tables not listed here are never sealed (few, small rows).
+ */
+export const SUMMARY_FIELDS: Record<TableName, readonly string[]> = {
+	prompts: ['id', 'created_at', 'name', 'prompt_text'],
+	runs: ['id', 'created_at', ...INDEXED_FIELDS.runs],
+	sweeps: [],
+	leases: [],
+	hosts: [],
+};
+
+/** Which documents sealing moves out of the snapshot: those unlikely to change again. */
+export const SEALABLE: Record<TableName, ((doc: Record<string, unknown>) => boolean) | undefined> = {
+	prompts: () => true,
+	runs: doc => doc.status === 'success' || doc.status === 'failed' || doc.status === 'cancelled',
+	sweeps: undefined,
+	leases: undefined,
+	hosts: undefined,
 };
 
 export type Change = {table: TableName; id: string; op: 'insert' | 'update' | 'delete'; external: boolean};
@@ -56,6 +78,8 @@ export type StoreInfo = {
 	journalEntries: number;
 	/** How many times the snapshot was loaded (open included). */
 	snapshotLoads: number;
+	/** Sealed segments (finished documents on disk, read on demand). */
+	sealedSegments: number;
 	/** Whether the background parse of the last load has finished (never, with warmUp: false). */
 	warm: boolean;
 	/** The last compaction failure, if any; the journal keeps growing until one succeeds. */
@@ -69,6 +93,8 @@ export type StoreOptions = {
 	compactAfterBytes?: number;
 	/** Give up waiting for another process's lock after this long. Default 30 s. */
 	lockTimeoutMs?: number;
+	/** Seal a table's finished documents into a segment once the snapshot holds this many. Default 5000. */
+	sealAfter?: number;
 	/** Watch the folder so subscribers hear of other processes' writes without reading. Default true. */
 	watch?: boolean;
 	/**
@@ -79,12 +105,30 @@ export type StoreOptions = {
 	warmUp?: boolean;
 };
 
+/** Where a snapshot stands in the history: the journal entries after it continue from here. */
+export type SnapshotBase = {
+	/** The generation whose journal holds the entries right after this snapshot. */
+	generation: number;
+	/** Byte offset in that journal where they start, and how many lines come before it. */
+	journal_bytes: number;
+	journal_lines: number;
+	/** The sequence number and chain checksum of the last entry this snapshot includes. */
+	seq: number;
+	sum: number;
+};
+
 /** What snapshot.json holds (and lowdb's Low<StoreDocument>.data). */
 export type StoreDocument = {
 	schema_version: number;
-	/** Bumped by each compaction; names the journal file that continues this snapshot. */
+	/** Bumped by each compaction; names the journal file that new entries go to. */
 	generation: number;
-	/** The snapshot equals snapshot `generation` plus the first journal_bytes of its journal (lets readers skip a reload). */
-	base?: {generation: number; journal_bytes: number};
+	/** Random, per snapshot: seeds the checksum chain of journal.<generation>.jsonl. */
+	nonce: string;
+	/** The entries right after this snapshot: where they are, and the chain they continue. */
+	base: SnapshotBase;
+	/** The sealed segments (segment.ts), oldest first. */
+	segments: SegmentRef[];
+	/** Documents of a segment that were updated or deleted since it was sealed, by segment file. */
+	retired: Record<string, string[]>;
 	tables: {[T in TableName]: Array<Tables[T]>};
 };

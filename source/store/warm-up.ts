@@ -9,8 +9,8 @@ const SLICE_MS = 4;
 
 /** Stops early once wanted() turns false (the store closed or loaded another snapshot). */
 export function warmUp(tables: TableSet, wanted: () => boolean, done: () => void): void {
-	const docs = [...tables.prompts.byId.values(), ...tables.runs.byId.values()];
-	const indexes = TABLE_NAMES.flatMap(name => INDEXED_FIELDS[name].map(field => () => tables[name].index(field)));
+	const docs = [...tables.prompts.hot.byId.values(), ...tables.runs.hot.byId.values()];
+	const indexes = TABLE_NAMES.flatMap(name => INDEXED_FIELDS[name].map(field => () => tables[name].hot.index(field)));
 	let next = 0;
 	const slice = () => {
 		if (!wanted()) {

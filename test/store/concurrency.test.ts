@@ -1,12 +1,20 @@
 // Requirement 2: several processes writing the same store at once lose nothing and corrupt nothing.
 // Every worker inserts its own runs and increments shared counters in read-modify-write
 // transactions: a missing lock or a missing catch-up before applying shows up as a lost increment.
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import type {Run} from '../../source/domain/model.js';
 import {openStore} from '../../source/store/index.js';
 import {makePrompt, makeRun, spawnFixture, tempDir} from './fixtures/records.js';
 
 test('four processes inserting and updating at once lose nothing', async t => {
+	await race(t, {workers: 4, count: 60});
+});
+
+test('eight processes writing while compactions seal finished runs into segments lose nothing', async t => {
+	await race(t, {workers: 8, count: 30, sealAfter: 10});
+});
+
+async function race(t: ExecutionContext, options: {workers: number; count: number; sealAfter?: number}): Promise<void> {
 	const {dir, cleanup} = tempDir();
 	t.teardown(cleanup);
 	const setup = await openStore(dir);
@@ -15,9 +23,9 @@ test('four processes inserting and updating at once lose nothing', async t => {
 		tx.insert('runs', makeRun('counter', 'shared-prompt', {metrics: {total: 0}}));
 	});
 
-	const names = ['w0', 'w1', 'w2', 'w3'];
-	const count = 60;
-	const workers = names.map(name => spawnFixture('worker', [dir, name, String(count)]));
+	const names = Array.from({length: options.workers}, (_, index) => `w${index}`);
+	const {count, sealAfter} = options;
+	const workers = names.map(name => spawnFixture('worker', [dir, name, String(count), ...(sealAfter === undefined ? [] : [String(sealAfter)])]));
 	t.teardown(() => {
 		for (const worker of workers) {
 			worker.process.kill('SIGKILL');
@@ -53,7 +61,7 @@ test('four processes inserting and updating at once lose nothing', async t => {
 		t.is(counter.metrics[name], count, `increments of ${name}`);
 		const runs = setup.select('runs').where('id', 'like', `${name}-%`).all();
 		t.is(runs.length, count, `runs of ${name}`);
-		t.is(runs.filter(run => run.status === 'running').length, count / 3);
+		t.is(runs.filter(run => run.status === (sealAfter === undefined ? 'running' : 'success')).length, count / 3);
 	}
 
 	// The last worker to finish saw every run (its own and the others').
@@ -65,5 +73,10 @@ test('four processes inserting and updating at once lose nothing', async t => {
 	const reopened = await openStore(dir);
 	t.is(reopened.select('runs').count(), names.length * count + 1);
 	t.true(reopened.info().generation >= 3);
+	if (sealAfter !== undefined) {
+		t.true(reopened.info().sealedSegments > 0, 'nothing was sealed');
+		t.is(reopened.select('runs').where('status', '=', 'success').count(), (names.length * count) / 3);
+	}
+
 	await reopened.close();
-});
+}

@@ -1,57 +1,13 @@
 // Requirement 3: a store that cannot be read is refused with one clear line and left byte-identical;
 // a torn final journal line (a writer died mid-append) is not corruption.
 import fs from 'node:fs';
-import path from 'node:path';
 import test from 'ava';
-import {StoreError, openStore} from '../../source/store/index.js';
-import {makePrompt, makeRun, tempDir} from './fixtures/records.js';
-
-/** A store with a snapshot (after a compaction) and a journal of two transactions. */
-async function seeded(): Promise<{dir: string; storeDir: string; journal: string}> {
-	const {dir, cleanup} = tempDir();
-	seededCleanups.push(cleanup);
-	const store = await openStore(dir, {compactAfterEntries: 1});
-	await store.write(tx => {
-		tx.insert('prompts', makePrompt('p1'));
-		tx.insert('runs', makeRun('r1', 'p1'));
-	});
-	await store.close(); // compacted into generation 2
-	const again = await openStore(dir);
-	await again.write(tx => tx.insert('runs', makeRun('r2', 'p1', {created_at: '2026-01-02T00:00:00.000Z'})));
-	await again.write(tx => tx.update('runs', 'r1', {status: 'running'}));
-	await again.close();
-	const storeDir = path.join(dir, 'store');
-	return {dir, storeDir, journal: path.join(storeDir, `journal.${again.info().generation}.jsonl`)};
-}
-
-const seededCleanups: Array<() => void> = [];
-test.after.always(() => {
-	for (const cleanup of seededCleanups) {
-		cleanup();
-	}
-});
-
-async function refusal(dir: string): Promise<StoreError> {
-	try {
-		const store = await openStore(dir);
-		await store.close();
-	} catch (error) {
-		if (error instanceof StoreError) {
-			return error;
-		}
-
-		throw error;
-	}
-
-	throw new Error('openStore accepted a broken store');
-}
-
-function snapshotOf(storeDir: string): string {
-	return path.join(storeDir, 'snapshot.json');
-}
+import {openStore} from '../../source/store/index.js';
+import {makeRun} from './fixtures/records.js';
+import {refusal, seeded, snapshotOf} from './fixtures/seeded.js';
 
 test('a corrupt snapshot is refused with its file, the problem and the line; the file is untouched', async t => {
-	const {dir, storeDir} = await seeded();
+	const {dir, storeDir} = await seeded(t);
 	const file = snapshotOf(storeDir);
 	const lines = fs.readFileSync(file, 'utf8').split('\n');
 	lines[3] = lines[3]!.replace('"name":', '"name" oops');
@@ -67,7 +23,7 @@ test('a corrupt snapshot is refused with its file, the problem and the line; the
 });
 
 test('"Unexpected token" errors (which V8 gives without a position) still name the line', async t => {
-	const {dir, storeDir} = await seeded();
+	const {dir, storeDir} = await seeded(t);
 	const file = snapshotOf(storeDir);
 	const text = fs.readFileSync(file, 'utf8').replace('"runs":[', '"runs":[x');
 	fs.writeFileSync(file, text);
@@ -78,7 +34,7 @@ test('"Unexpected token" errors (which V8 gives without a position) still name t
 });
 
 test('an empty or truncated snapshot is corrupt', async t => {
-	const {dir, storeDir} = await seeded();
+	const {dir, storeDir} = await seeded(t);
 	const file = snapshotOf(storeDir);
 	const text = fs.readFileSync(file, 'utf8');
 	fs.writeFileSync(file, text.slice(0, text.length / 2));
@@ -89,17 +45,20 @@ test('an empty or truncated snapshot is corrupt', async t => {
 });
 
 test('a valid JSON file of the wrong shape is refused as invalid', async t => {
-	const {dir, storeDir} = await seeded();
+	const {dir, storeDir} = await seeded(t);
 	const file = snapshotOf(storeDir);
 	const empty = {prompts: [], runs: [], sweeps: [], leases: [], hosts: []};
+	const meta = {schema_version: 3, nonce: 'n', base: {generation: 5, journal_bytes: 0, journal_lines: 0, seq: 0, sum: 0}, segments: [], retired: {}};
 	const cases: Array<[unknown, RegExp]> = [
 		[[1, 2], /is invalid: the top level is not an object/],
-		[{schema_version: 2, generation: 1, tables: {...empty, runs: {}}}, /is invalid: tables\.runs is not a list/],
-		[{schema_version: 2, generation: 1, tables: {...empty, runs: [{id: 'x'}]}}, /is invalid: runs\[0] has no string created_at/],
-		[{schema_version: 2, generation: 1, tables: {...empty, jobs: []}}, /is invalid: unknown table "jobs"/],
+		[{...meta, generation: 5, tables: {...empty, runs: {}}}, /is invalid: tables\.runs is not a list/],
+		[{...meta, generation: 5, tables: {...empty, runs: [{id: 'x'}]}}, /is invalid: runs\[0] has no string created_at/],
+		[{...meta, generation: 5, tables: {...empty, jobs: []}}, /is invalid: unknown table "jobs"/],
 		[{schema_version: 'one', generation: 1, tables: {}}, /is invalid: schema_version is not a whole number/],
+		[{schema_version: 3, generation: 1, tables: empty}, /is invalid: nonce or base is missing/],
+		[{...meta, generation: 5, segments: [{file: '../../etc/passwd'}], tables: empty}, /is invalid: segments is not a list of segment files/],
 		[
-			{schema_version: 2, generation: 1, tables: {...empty, runs: [makeRun('a', 'p'), makeRun('a', 'p')]}},
+			{...meta, generation: 5, tables: {...empty, runs: [makeRun('a', 'p'), makeRun('a', 'p')]}},
 			/is invalid: runs has two documents with id "a"/,
 		],
 	];
@@ -114,7 +73,7 @@ test('a valid JSON file of the wrong shape is refused as invalid', async t => {
 });
 
 test('a hand-edited snapshot (checksum no longer matches) is read in full and accepted if valid', async t => {
-	const {dir, storeDir} = await seeded();
+	const {dir, storeDir} = await seeded(t);
 	const file = snapshotOf(storeDir);
 	fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('prompt p1', 'renamed by hand'));
 	const store = await openStore(dir);
@@ -124,7 +83,7 @@ test('a hand-edited snapshot (checksum no longer matches) is read in full and ac
 });
 
 test('garbage in the middle of the journal is corruption; the journal is untouched', async t => {
-	const {dir, journal} = await seeded();
+	const {dir, journal} = await seeded(t);
 	const lines = fs.readFileSync(journal, 'utf8').split('\n');
 	t.is(lines.length, 3); // two transactions and the empty string after the last newline
 	const broken = [lines[0], '{"ops":[{"op":"insert",', lines[1], ''].join('\n');
@@ -135,7 +94,7 @@ test('garbage in the middle of the journal is corruption; the journal is untouch
 });
 
 test('a journal line that is JSON but not a transaction is corruption too', async t => {
-	const {dir, journal} = await seeded();
+	const {dir, journal} = await seeded(t);
 	const text = `{"ops":[{"op":"explode","table":"runs"}]}\n${fs.readFileSync(journal, 'utf8')}`;
 	fs.writeFileSync(journal, text);
 	t.regex((await refusal(dir)).message, /journal\.\d+\.jsonl is corrupt: line 1: operation 0 is not a valid insert, update or delete/);
@@ -143,7 +102,7 @@ test('a journal line that is JSON but not a transaction is corruption too', asyn
 });
 
 test('a torn final journal line is ignored on open and cut off before the next append', async t => {
-	const {dir, journal} = await seeded();
+	const {dir, journal} = await seeded(t);
 	const complete = fs.readFileSync(journal, 'utf8');
 	const torn = `${complete}{"ops":[{"op":"insert","table":"runs","doc":{"id":"half`;
 	fs.writeFileSync(journal, torn);
@@ -167,7 +126,7 @@ test('a torn final journal line is ignored on open and cut off before the next a
 });
 
 test('a missing snapshot next to a journal is refused, not replaced by an empty store', async t => {
-	const {dir, storeDir, journal} = await seeded();
+	const {dir, storeDir, journal} = await seeded(t);
 	fs.rmSync(snapshotOf(storeDir));
 	const error = await refusal(dir);
 	t.regex(error.message, /^store file \S+snapshot\.json is missing but \S+journal\.\d+\.jsonl exists/);

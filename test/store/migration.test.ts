@@ -11,7 +11,7 @@ test('a new store records the current schema_version', async t => {
 	const store = await openStore(dir);
 	await store.close();
 	const snapshot = JSON.parse(fs.readFileSync(path.join(dir, 'store/snapshot.json'), 'utf8')) as Record<string, unknown>;
-	t.is(SCHEMA_VERSION, 2);
+	t.is(SCHEMA_VERSION, 3);
 	t.is(snapshot.schema_version, SCHEMA_VERSION);
 	t.is(snapshot.generation, 1);
 });

@@ -239,11 +239,38 @@ test('the planner returns exactly what a naive filter and sort returns', async t
 			return openStore(path, {watch: false, warmUp: false});
 		};
 
+		// Sealed: finished runs and all prompts move into segments, then some of them change (retired).
+		const seal = async (store: Store) => {
+			await store.close();
+			const sealing = await openStore(path, {compactAfterEntries: 1, sealAfter: 3, watch: false});
+			await sealing.write(tx => tx.update('prompts', data.prompts[0]!.id, {}));
+			await sealing.close();
+			const sealed = await openStore(path, {watch: false, warmUp: false});
+			for (const run of data.runs.filter(() => rand() < 0.1)) {
+				run.status = 'failed';
+				await sealed.write(tx => tx.update('runs', run.id, {status: 'failed'}));
+			}
+
+			const gone = new Set(data.runs.filter(() => rand() < 0.05).map(run => run.id));
+			await sealed.write(tx => {
+				for (const id of gone) {
+					tx.remove('runs', id);
+				}
+			});
+			data.runs = data.runs.filter(run => !gone.has(run.id));
+			return sealed;
+		};
+
 		let current = store;
-		for (const pass of ['live', 'reopened']) {
+		for (const pass of ['live', 'reopened', 'sealed']) {
 			if (pass === 'reopened') {
 				current = await reopen(current);
 				t.true(current.info().generation > 1);
+			}
+
+			if (pass === 'sealed') {
+				current = await seal(current);
+				t.true(current.info().sealedSegments > 0);
 			}
 
 			for (const plan of plans) {
@@ -261,7 +288,7 @@ test('the planner returns exactly what a naive filter and sort returns', async t
 		await current.close();
 	}
 
-	t.is(checked, 24 * 50 * 2);
+	t.is(checked, 24 * 50 * 3);
 	// Every strategy was exercised, not just the fallback scan.
 	for (const kind of ['index', 'walk', 'scan']) {
 		t.true((strategies.get(kind) ?? 0) > 100, `${kind}: ${JSON.stringify([...strategies])}`);

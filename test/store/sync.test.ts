@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import {type Change, type Store, StoreError, openStore} from '../../source/store/index.js';
-import {makePrompt, makeRun, tempDir} from './fixtures/records.js';
+import {appendEntry, makePrompt, makeRun, tempDir} from './fixtures/records.js';
 
 async function pair(t: {teardown: (fn: () => void | Promise<void>) => void}, options = {}): Promise<[Store, Store, string]> {
 	const {dir, cleanup} = tempDir();
@@ -44,14 +44,13 @@ test('reads in one synchronous turn see one state; refresh() or the next turn se
 	const [a, , dir] = await pair(t, {watch: false});
 	t.is(a.select('runs').count(), 0);
 	// Another process appends a transaction while this turn is still running.
-	const journal = path.join(dir, 'store', `journal.${a.info().generation}.jsonl`);
-	const line = JSON.stringify({ops: [{op: 'insert', table: 'runs', doc: makeRun('r1', 'p1')}]});
-	fs.appendFileSync(journal, `${line}\n`);
+	const storeDir = path.join(dir, 'store');
+	appendEntry(storeDir, [{op: 'insert', table: 'runs', doc: makeRun('r1', 'p1')}]);
 	t.is(a.select('runs').count(), 0);
 	t.is(a.get('runs', 'r1'), undefined);
 	a.refresh();
 	t.is(a.get('runs', 'r1')?.id, 'r1');
-	fs.appendFileSync(journal, `${JSON.stringify({ops: [{op: 'delete', table: 'runs', id: 'r1'}]})}\n`);
+	appendEntry(storeDir, [{op: 'delete', table: 'runs', id: 'r1'}]);
 	await nextTurn();
 	t.is(a.select('runs').count(), 0);
 });
