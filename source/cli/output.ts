@@ -62,7 +62,8 @@ export class Output {
 	/** Terminal-safe text: SGR kept only with colour on; newlines kept for multi-line messages. */
 	private clean(text: string, keepNewlines: boolean): string {
 		const safe = sanitizeForTerminal(text, {keepNewlines});
-		return this.color ? safe : stripAnsi(safe);
+		// Only SGR escapes are left: without an ESC there is nothing to strip (a fast search, not a scan).
+		return this.color || !safe.includes('\u001B') ? safe : stripAnsi(safe);
 	}
 
 	/**

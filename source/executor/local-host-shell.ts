@@ -6,7 +6,6 @@ import {copyFile, lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile} 
 import {homedir} from 'node:os';
 import type {Stats} from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
-import {execa} from 'execa';
 import {type ExecOptions, type ExecResult, type HostShell, type RemoteEntry, type RemoteFileType, type RemoteStat, abortReason, hostIoError} from './host-shell.js';
 
 function typeOf(stats: Stats): RemoteFileType {
@@ -36,6 +35,8 @@ export class LocalHostShell implements HostShell {
 		if (!file) throw new Error('cannot run an empty command');
 		const {signal} = options;
 		if (signal?.aborted) throw abortReason(signal);
+		// Loaded on first use: execa costs ~100 ms of start-up that commands reading the store never need.
+		const {execa} = await import('execa');
 		const child = execa(file, args, {reject: false, buffer: false, env: this.env, extendEnv: false, stdin: 'ignore', cancelSignal: signal});
 		let stdout = '';
 		let stderr = '';

@@ -1,6 +1,5 @@
 // Opens one SSH connection: host key checked against known_hosts (accept-new only when asked),
 // user authentication through the agent and key files, ProxyJump hops through forwarded channels.
-import {NodeSSH} from 'node-ssh';
 import type {Client, ClientChannel, ServerHostKeyAlgorithm} from 'ssh2';
 import {HostError} from '../domain/errors.js';
 import {
@@ -94,6 +93,8 @@ async function connectEndpoint(settings: ConnectSettings, endpoint: SshEndpoint,
 	const known = preferredAlgorithms(knownTypesFor(entries, name)).filter(isAlgorithm);
 	const verdict: {value: Verdict} = {value: null};
 	const authLog: AuthLog = {tried: [], notes: []};
+	// Loaded on first use, so commands that never connect do not pay for loading ssh2.
+	const {NodeSSH} = await import('node-ssh');
 	const ssh = new NodeSSH();
 	const authHandler = createAuthHandler(
 		{

@@ -34,10 +34,6 @@ type Handlers = {
 	control(char: string): void;
 };
 
-const isBidiControl = (code: number): boolean =>
-	(code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0x200e || code === 0x200f || code === 0x061c;
-
-const isPlain = (code: number): boolean => code >= 0x20 && code !== 0x7f && (code < 0x80 || code > 0x9f) && !isBidiControl(code);
 
 /** CSI body from `start` (after `ESC [` or U+009B). Returns the index after the sequence. */
 function consumeCsi(s: string, introStart: number, start: number, allowSgr: boolean, handlers: Handlers): number {
@@ -92,14 +88,21 @@ function consumeSequence(s: string, i: number, handlers: Handlers): number {
 	return i + 1;
 }
 
-function tokenize(s: string, handlers: Handlers): void {
+/** Like NEEDS_WORK, without the newline: for callers that keep newlines as text. */
+const NEEDS_WORK_BUT_NEWLINE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** With newlinesAsText, a newline is part of the text (one handler call per block, not per line). */
+function tokenize(s: string, handlers: Handlers, newlinesAsText = false): void {
 	let textStart = 0;
 	let i = 0;
+	// The regex engine finds the next character that is not plain text: a 100 MB log is mostly
+	// plain, and a loop over every character in JavaScript costs seconds.
+	const special = newlinesAsText ? NEEDS_WORK_BUT_NEWLINE : new RegExp(NEEDS_WORK.source, 'g');
 	while (i < s.length) {
-		if (isPlain(s.charCodeAt(i))) {
-			i++;
-			continue;
-		}
+		special.lastIndex = i;
+		const found = special.exec(s);
+		if (found === null) break;
+		i = found.index;
 		if (i > textStart) handlers.text(s.slice(textStart, i));
 		i = consumeSequence(s, i, handlers);
 		textStart = i;
@@ -150,18 +153,20 @@ export function sanitizeForTerminal(s: string, options: SanitizeOptions = {}): s
 		},
 		control(char) {
 			if (char === '\t') {
+				// Newlines are text here (keepNewlines): the column counts from the last one.
+				const newline = sinceTab.lastIndexOf('\n');
+				if (newline >= 0) {
+					column = 0;
+					sinceTab = sinceTab.slice(newline + 1);
+				}
 				column += stringWidth(sinceTab);
 				sinceTab = '';
 				const spaces = TAB_WIDTH - (column % TAB_WIDTH);
 				out += ' '.repeat(spaces);
 				column += spaces;
-			} else if (char === '\n' && options.keepNewlines) {
-				out += char;
-				column = 0;
-				sinceTab = '';
 			}
 		},
-	});
+	}, options.keepNewlines);
 	return open ? out + RESET : out;
 }
 
@@ -177,7 +182,7 @@ export function stripAnsi(s: string): string {
 		control(char) {
 			out += char;
 		},
-	});
+	}, true);
 	return out;
 }
 

@@ -4,7 +4,7 @@ import {createReadStream, existsSync} from 'node:fs';
 import {appendFile, mkdir, readFile, readdir, rm, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Progress} from '../domain/model.js';
-import {eachLine, lastLines} from './log-read.js';
+import {eachBlock, lastLines} from './log-read.js';
 
 export class RunFiles {
 	constructor(readonly root: string) {}
@@ -47,8 +47,8 @@ export class RunFiles {
 	}
 
 	/** Every complete line of the run's log, in order, in bounded slices; returns how many. */
-	eachLogLine(runId: string, onLine: (line: string) => void): Promise<number> {
-		return eachLine(this.logPath(runId), onLine);
+	eachLogBlock(runId: string, onBlock: (text: string, lines: number) => void): Promise<number> {
+		return eachBlock(this.logPath(runId), onBlock);
 	}
 
 	async appendProgress(progress: Progress): Promise<void> {

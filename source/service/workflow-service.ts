@@ -464,9 +464,10 @@ export class WorkflowService {
 	}
 
 	/** Every complete line of the run's saved log, in order, read in bounded slices; returns how many. */
-	streamLog(id: string, onLine: (line: string) => void): Promise<number> {
+	/** The saved log in order, in blocks of whole lines (see log-read.ts); resolves to the number of lines. */
+	streamLog(id: string, onBlock: (text: string, lines: number) => void): Promise<number> {
 		this.getRun(id);
-		return this.files.eachLogLine(id, onLine);
+		return this.files.eachLogBlock(id, onBlock);
 	}
 
 	async close(): Promise<void> {

@@ -28,7 +28,7 @@ export async function writeGeneration(
 	paths: StorePaths,
 	snapshot: SnapshotFile,
 	captured: Captured,
-	options: {sealAfter: number; fresh?: boolean},
+	options: {sealAfter: number; keepHot: number; fresh?: boolean},
 ): Promise<NewGeneration> {
 	const generation = captured.generation + 1;
 	const nonce = randomBytes(8).toString('hex');
@@ -46,18 +46,21 @@ export async function writeGeneration(
 		for (const name of TABLE_NAMES) {
 			const sealable = SEALABLE[name];
 			const rows = document.tables[name] as unknown as Doc[];
-			const sealed = sealable === undefined ? [] : rows.filter(doc => sealable(doc));
-			if (sealed.length === 0 || sealed.length < options.sealAfter) {
+			const finished = sealable === undefined ? 0 : rows.filter(doc => sealable(doc)).length;
+			if (finished === 0 || finished < options.sealAfter) {
 				continue;
 			}
 
+			const oldest = rows.length - options.keepHot;
+			const sealedRow = (doc: Doc, index: number) => index < oldest || sealable!(doc);
+			const sealed = rows.filter((doc, index) => sealedRow(doc, index));
 			for (let start = 0; start < sealed.length; start += SEGMENT_LIMIT) {
 				const ref = await writeSegment(paths.dir, name, sealed.slice(start, start + SEGMENT_LIMIT), `${generation}.${process.pid}.${randomBytes(4).toString('hex')}`);
 				written.push(ref.file);
 				document.segments.push(ref);
 			}
 
-			(document.tables as Record<string, Doc[]>)[name] = rows.filter(doc => !sealable!(doc));
+			(document.tables as Record<string, Doc[]>)[name] = rows.filter((doc, index) => !sealedRow(doc, index));
 		}
 
 		return {document, temporary: await snapshot.writeTemporary(document), segments: written};

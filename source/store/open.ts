@@ -15,7 +15,7 @@ import {SnapshotFile} from './snapshot-file.js';
 import type {Doc} from './table.js';
 import {TABLE_NAMES, type StoreDocument} from './types.js';
 
-type Settings = {lockTimeoutMs: number; sealAfter: number};
+type Settings = {lockTimeoutMs: number; sealAfter: number; keepHot: number};
 
 export async function initialise(paths: StorePaths, settings: Settings): Promise<void> {
 	createFolder(paths.dir);
@@ -54,7 +54,7 @@ export async function initialise(paths: StorePaths, settings: Settings): Promise
 async function install(paths: StorePaths, snapshot: SnapshotFile, after: number, tables: StoreDocument['tables'], settings: Settings): Promise<void> {
 	const placeholder = {generation: after, journal_bytes: 0, journal_lines: 0, seq: 0, sum: 0};
 	const captured = {generation: after, document: {schema_version: SCHEMA_VERSION, base: placeholder, segments: [], retired: {}, tables}};
-	const next = await writeGeneration(paths, snapshot, captured, {sealAfter: settings.sealAfter, fresh: true});
+	const next = await writeGeneration(paths, snapshot, captured, {sealAfter: settings.sealAfter, keepHot: settings.keepHot, fresh: true});
 	snapshot.install(next.temporary);
 }
 

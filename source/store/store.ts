@@ -23,6 +23,7 @@ const DEFAULTS: Required<StoreOptions> = {
 	compactAfterBytes: 4 * 1024 * 1024,
 	lockTimeoutMs: 30_000,
 	sealAfter: 5000,
+	keepHot: 1000,
 	watch: true,
 	warmUp: true,
 };
@@ -238,7 +239,7 @@ class FileStore implements Store {
 			return;
 		}
 
-		const next = await writeGeneration(this.paths, this.replica.snapshot, captured, {sealAfter: this.settings.sealAfter});
+		const next = await writeGeneration(this.paths, this.replica.snapshot, captured, {sealAfter: this.settings.sealAfter, keepHot: this.settings.keepHot});
 		await testPause('install');
 		await this.underLock(() => {
 			if (this.replica.generation !== captured.generation) {

@@ -84,7 +84,7 @@ export class TableView {
 		const waiting = this.segments
 			.filter(segment => segment.count > 0)
 			.map(segment => ({segment, bound: descending ? segment.ref.max_created : segment.ref.min_created}))
-			.sort((a, b) => (a.bound < b.bound ? direction : a.bound > b.bound ? -direction : 0));
+			.sort((a, b) => (a.bound < b.bound ? -direction : a.bound > b.bound ? direction : 0));
 		const reached = (bound: string, doc: Doc | undefined) => doc === undefined || (descending ? bound >= doc.created_at : bound <= doc.created_at);
 		for (;;) {
 			let best = -1;

@@ -95,6 +95,12 @@ export type StoreOptions = {
 	lockTimeoutMs?: number;
 	/** Seal a table's finished documents into a segment once the snapshot holds this many. Default 5000. */
 	sealAfter?: number;
+	/**
+	 * When sealing, documents older than the newest keepHot of their table are sealed whatever their
+	 * status (a run stuck "running" for months must not keep the snapshot large; an update brings it
+	 * back). Default 1000.
+	 */
+	keepHot?: number;
 	/** Watch the folder so subscribers hear of other processes' writes without reading. Default true. */
 	watch?: boolean;
 	/**

@@ -242,7 +242,7 @@ test('the planner returns exactly what a naive filter and sort returns', async t
 		// Sealed: finished runs and all prompts move into segments, then some of them change (retired).
 		const seal = async (store: Store) => {
 			await store.close();
-			const sealing = await openStore(path, {compactAfterEntries: 1, sealAfter: 3, watch: false});
+			const sealing = await openStore(path, {compactAfterEntries: 1, sealAfter: 3, keepHot: 5, watch: false});
 			await sealing.write(tx => tx.update('prompts', data.prompts[0]!.id, {}));
 			await sealing.close();
 			const sealed = await openStore(path, {watch: false, warmUp: false});

@@ -175,3 +175,10 @@ test('bidirectional controls are removed (they can make text read differently fr
 	t.is(truncateVisible('ab\u202Ecdef', 4), 'abc…');
 	t.is(stripAnsi('a\u202Eb'), 'a\u202Eb', 'stripAnsi removes escapes only');
 });
+
+test('a block of many lines is sanitized as its lines one by one would be (how logs prints a million lines)', t => {
+	const lines = ['plain', 'tab\there', '\u001B[31mred\u001B[0m and \u001B]0;title\u0007', 'bidi \u202Eevil', 'x\ty\tz', '', 'é€😀\t|'];
+	const block = lines.join('\n');
+	t.is(sanitizeForTerminal(block, {keepNewlines: true}), lines.map(line => sanitizeForTerminal(line)).join('\n'));
+	t.is(stripAnsi(block), lines.map(line => stripAnsi(line)).join('\n'));
+});

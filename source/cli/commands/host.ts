@@ -29,10 +29,11 @@ export const logsCommand: Command = {
 		}
 		// In order; with --tail only the last lines are kept, so the count says exactly where following starts.
 		const last: string[] = [];
-		const saved = await service.streamLog(run.id, line => {
-			if (tail === null) return print(line);
-			last.push(line);
-			if (last.length > tail) last.shift();
+		const saved = await service.streamLog(run.id, block => {
+			// A block of lines is sanitized and written as one (newlines kept).
+			if (tail === null) return print(block);
+			last.push(...block.split('\n'));
+			if (last.length > tail) last.splice(0, last.length - tail);
 		});
 		for (const line of last) print(line);
 		if (!follow) return 0;
