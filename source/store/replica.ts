@@ -152,6 +152,13 @@ export class Replica {
 		this.journalEntries++;
 	}
 
+	/** Closes the segment files this process has open. */
+	close(): void {
+		for (const segment of this.segmentCache.values()) {
+			segment.close();
+		}
+	}
+
 	/** Reloads (after this process installed a new generation, which may have sealed documents). */
 	reload(wantChanges: boolean): Change[] {
 		const before = this.tables;

@@ -123,6 +123,8 @@ export class Segment {
 	private readonly sections = new Map<string, Buffer>();
 	private readonly countsBy = new Map<string, Map<unknown, number>>();
 	private idOrder: Uint32Array | undefined;
+	private readonly decoded = new Map<string, string[]>();
+	private fd: number | undefined;
 	private readonly inverted = new Map<string, {starts: Uint32Array; rows: Uint32Array; codeOf: Map<string, number>}>();
 	readonly path: string;
 
@@ -142,18 +144,43 @@ export class Segment {
 		return valueAt(this.column(field), row);
 	}
 
+	/**
+	 * A fast accessor for one summary field, for scans. Prompt segments decode their text columns
+	 * once and keep the strings: a search reads every prompt's text, and prompts are few.
+	 */
+	reader(field: string): (row: number) => unknown {
+		const column = this.column(field);
+		if (column.kind === 'codes') {
+			const {values, codes} = column;
+			return row => values[codes[row]!];
+		}
+
+		if (this.ref.table !== 'prompts') {
+			return row => valueAt(column, row);
+		}
+
+		let strings = this.decoded.get(field);
+		if (strings === undefined) {
+			strings = Array.from({length: this.count}, (_, row) => valueAt(column, row) as string);
+			this.decoded.set(field, strings);
+		}
+
+		const all = strings;
+		return row => all[row];
+	}
+
 	/** The row holding id (as a string, or its UTF-8 bytes when looking in many segments), or -1. */
 	rowOf(id: string | Buffer): number {
 		const column = this.column('id') as TextColumn;
 		return findText(column, this.idOrder ??= uint32View(this.section('id.order')), typeof id === 'string' ? Buffer.from(id) : id);
 	}
 
-	/** Rows whose field equals value (a summary field), ascending. */
-	rowsWhere(field: string, value: unknown): ArrayLike<number> {
+	/** Rows whose field equals value (a summary field), ascending; key is JSON.stringify(value ?? null). */
+	rowsWhere(field: string, value: unknown, key = JSON.stringify(value ?? null)): Iterable<number> {
 		const column = this.column(field);
 		if (column.kind === 'codes') {
 			const inverted = this.invert(field, column);
-			const code = inverted.codeOf.get(JSON.stringify(value ?? null));
+			const code = inverted.codeOf.get(key);
 			return code === undefined ? [] : inverted.rows.subarray(inverted.starts[code], inverted.starts[code + 1]);
 		}
 
@@ -301,28 +328,32 @@ export class Segment {
 		return buffer;
 	}
 
+	/** Closes the file (the store is closing); a later read opens it again. */
+	close(): void {
+		if (this.fd !== undefined) {
+			fs.closeSync(this.fd);
+			this.fd = undefined;
+		}
+	}
+
 	private read(position: number, length: number): Buffer {
 		// Its own ArrayBuffer (not the pool), so Uint32Array views over it are aligned.
 		const buffer = Buffer.from(new ArrayBuffer(length));
-		let fd: number;
+		// Kept open: a segment is never changed or removed while a snapshot names it.
 		try {
-			fd = fs.openSync(this.path, 'r');
+			this.fd ??= fs.openSync(this.path, 'r');
 		} catch (error) {
 			throw new StoreError(`cannot read store segment ${this.path}: ${describeError(error)}; restore it or move the store away`, {cause: error});
 		}
 
-		try {
-			let filled = 0;
-			while (filled < length) {
-				const read = fs.readSync(fd, buffer, filled, length - filled, position + filled);
-				if (read === 0) {
-					throw this.corrupt('it is shorter than its index says');
-				}
-
-				filled += read;
+		let filled = 0;
+		while (filled < length) {
+			const read = fs.readSync(this.fd, buffer, filled, length - filled, position + filled);
+			if (read === 0) {
+				throw this.corrupt('it is shorter than its index says');
 			}
-		} finally {
-			fs.closeSync(fd);
+
+			filled += read;
 		}
 
 		return buffer;

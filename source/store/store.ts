@@ -170,6 +170,7 @@ class FileStore implements Store {
 			}
 
 			this.watcher.stop();
+			this.replica.close();
 			this.state = 'closed';
 		}
 	}

@@ -129,10 +129,11 @@ export class TableView {
 		const index = this.hot.index(field)!;
 		for (const value of values) {
 			docs.push(...(index.get(value) ?? []));
+			const key = JSON.stringify(value ?? null);
 			for (const segment of this.sealedWith(field)) {
 				const retired = this.retired.get(segment);
-				for (const row of Array.from(segment.rowsWhere(field, value))) {
-					if (retired === undefined || !retired.has(segment.value('id', row) as string)) {
+				for (const row of segment.rowsWhere(field, value, key)) {
+					if (retired === undefined || retired.size === 0 || !retired.has(segment.value('id', row) as string)) {
 						docs.push(this.sealedDoc(segment, row));
 					}
 				}
@@ -194,22 +195,21 @@ export class TableView {
 		let row = descending ? segment.count - 1 : 0;
 		const step = descending ? -1 : 1;
 		const probe: Record<string, unknown> = {};
+		const readers = filter?.fields.map(field => [field, segment.reader(field)] as const) ?? [];
 		const passes = (at: number) => {
-			if (filter === undefined) {
-				return true;
+			for (const [field, read] of readers) {
+				probe[field] = read(at);
 			}
 
-			for (const field of filter.fields) {
-				probe[field] = segment.value(field, at);
-			}
-
-			return filter.test(probe);
+			return filter === undefined || filter.test(probe);
 		};
+		const id = segment.reader('id');
+		const live = (at: number) => retired === undefined || retired.size === 0 || !retired.has(id(at) as string);
 
 		return {
 			next: () => {
 				for (; row >= 0 && row < segment.count; row += step) {
-					if (passes(row) && (retired === undefined || retired.size === 0 || !retired.has(segment.value('id', row) as string))) {
+					if (passes(row) && live(row)) {
 						const doc = this.sealedDoc(segment, row);
 						row += step;
 						return doc;
