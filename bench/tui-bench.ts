@@ -1,5 +1,5 @@
 // TUI benchmark: the full-screen UI rendered to a fake TTY (isTTY, 160x48), on a real service.
-//   1. start to the first full frame with a store of 50,000 runs (5,000 prompts);
+//   1. start to the first full frame with a store of 50,000 and of 1,000,000 runs (10 per prompt), and RSS then;
 //   2. a run printing 10,000 lines/s for 10 s, dispatched by a worker in this process (its lines
 //      reach the UI as the service's 'log' events): how far the screen lags the source, frames
 //      per second, key press to screen (p95), peak RSS;
@@ -40,7 +40,7 @@ const {INK_OPTIONS} = await import('../source/ui/terminal/render-options.js');
 
 const COLUMNS = 160;
 const ROWS = 48;
-const STORE_RUNS = 50_000;
+const STORE_SIZES = [50_000, 1_000_000];
 const FLOOD_RATE = 10_000;
 const FLOOD_SECONDS = 10;
 const KEY_EVERY_MS = 200;
@@ -125,14 +125,21 @@ const percentile = (values: number[], p: number) => {
 };
 const median = (values: number[]) => percentile(values, 50);
 
-// ---------- 1. start-up with 50k runs ----------
+// ---------- 1. start-up with 50k and 1M runs ----------
 
-function storeData(runCount: number): {prompts: Prompt[]; runs: Run[]} {
-	const prompts: Prompt[] = [];
-	const runs: Run[] = [];
+/** The store's records, 1,000 prompts (10,000 runs) at a time, so 1M runs never sit in memory at once. */
+function* storeData(runCount: number): Generator<{prompts: Prompt[]; runs: Run[]}> {
+	let prompts: Prompt[] = [];
+	let runs: Run[] = [];
 	let clock = Date.parse('2025-01-01T00:00:00Z');
 	const file = (name: string, p: number) => ({path: `/data/videos/scene_${p}/${name}`, sha256: `${p}`.padStart(64, '0'), size: 25_000_000, mtime_ms: clock});
 	for (let p = 0; p < runCount / 10; p++) {
+		if (p > 0 && p % 1000 === 0) {
+			yield {prompts, runs};
+			prompts = [];
+			runs = [];
+		}
+
 		clock += 60_000;
 		const prompt: Prompt = {
 			id: `ps_${p.toString(16).padStart(12, '0')}`,
@@ -170,19 +177,24 @@ function storeData(runCount: number): {prompts: Prompt[]; runs: Run[]} {
 			);
 		}
 	}
-	return {prompts, runs};
+	yield {prompts, runs};
 }
 
-async function benchStartup(root: string): Promise<{total: number; ui: number}> {
-	const dataDir = path.join(root, 'big');
-	const {prompts, runs} = storeData(STORE_RUNS);
-	const filling = await openStore(dataDir);
-	await filling.write(tx => {
-		for (const prompt of prompts) tx.insert('prompts', prompt);
-		for (const run of runs) tx.insert('runs', run);
-	});
+/** Its own process (part "fill"), so the memory of filling does not count against the UI's. */
+async function fillStore(dataDir: string, size: number): Promise<void> {
+	const filling = await openStore(dataDir, {warmUp: false});
+	for (const {prompts, runs} of storeData(size)) {
+		await filling.write(tx => {
+			for (const prompt of prompts) tx.insert('prompts', prompt);
+			for (const run of runs) tx.insert('runs', run);
+		});
+	}
 	await filling.close();
-	const newest = runs.at(-1)!.id;
+}
+
+async function benchStartup(dataDir: string, size: number): Promise<{total: number; ui: number; rssMb: number}> {
+	const newest = `rs_${(size - 1).toString(16).padStart(12, '0')}`;
+	let rssMb = 0;
 	const totals: number[] = [];
 	const uis: number[] = [];
 	for (let attempt = 0; attempt < 3; attempt++) {
@@ -191,7 +203,8 @@ async function benchStartup(root: string): Promise<{total: number; ui: number}> 
 		const opened = performance.now();
 		const service = new WorkflowService({store, config: structuredClone(DEFAULT_CONFIG), dataDir});
 		const screen = mount(service);
-		await until(() => screen.tty.frames().some(write => write.data.includes(newest) && write.data.includes('scene_4999')));
+		await until(() => screen.tty.frames().some(write => write.data.includes(newest) && write.data.includes(`scene_${size / 10 - 1}`)));
+		if (attempt === 0) rssMb = process.memoryUsage().rss / 1e6;
 		const drawn = screen.tty.frames().find(write => write.data.includes(newest))!.at;
 		totals.push(drawn - start);
 		uis.push(drawn - opened);
@@ -199,7 +212,7 @@ async function benchStartup(root: string): Promise<{total: number; ui: number}> 
 		await service.close();
 		await store.close();
 	}
-	return {total: median(totals), ui: median(uis)};
+	return {total: median(totals), ui: median(uis), rssMb};
 }
 
 // ---------- 2. the log flood ----------
@@ -385,18 +398,25 @@ async function benchFlood(root: string): Promise<FloodResult> {
 // ---------- main ----------
 
 /** Each part runs in its own process, so one part's memory does not count against the other. */
-function runPart(part: 'startup' | 'flood'): unknown {
+function runPart(part: 'fill' | 'startup' | 'flood', size?: number, dataDir?: string): unknown {
 	// stderr is dropped: Ink shows the cursor there on exit (an escape sequence, not a message).
-	const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--part', part], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024});
+	const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--part', part, ...(size === undefined ? [] : [String(size), dataDir!])], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 * 1024 * 1024});
 	return JSON.parse(output.trim().split('\n').at(-1)!);
 }
 
 const partIndex = process.argv.indexOf('--part');
 const part = partIndex === -1 ? null : process.argv[partIndex + 1];
-if (part === 'startup' || part === 'flood') {
+if (part === 'fill' || part === 'startup') {
+	const [size, dataDir] = [Number(process.argv[partIndex + 2]), process.argv[partIndex + 3]!];
+	const result = part === 'fill' ? await fillStore(dataDir, size) : await benchStartup(dataDir, size);
+	process.stdout.write(`\n${JSON.stringify(result ?? {})}\n`);
+	process.exit(0);
+}
+
+if (part === 'flood') {
 	const root = await mkdtemp(path.join(tmpdir(), 'cosmos-tui-bench-'));
 	try {
-		const result = part === 'startup' ? await benchStartup(root) : await benchFlood(root);
+		const result = await benchFlood(root);
 		process.stdout.write(`\n${JSON.stringify(result)}\n`);
 	} finally {
 		await rm(root, {recursive: true, force: true});
@@ -404,13 +424,25 @@ if (part === 'startup' || part === 'flood') {
 	process.exit(0);
 }
 
-const startup = runPart('startup') as {total: number; ui: number};
+const startups: Array<{size: number; total: number; ui: number; rssMb: number}> = [];
+for (const size of STORE_SIZES) {
+	const dataDir = await mkdtemp(path.join(tmpdir(), 'cosmos-tui-bench-'));
+	try {
+		runPart('fill', size, dataDir);
+		startups.push({size, ...(runPart('startup', size, dataDir) as {total: number; ui: number; rssMb: number})});
+	} finally {
+		await rm(dataDir, {recursive: true, force: true});
+	}
+}
 const flood = runPart('flood') as FloodResult;
 const ms = (value: number) => `${Math.round(value)} ms`;
 const check = (ok: boolean) => (ok ? 'ok' : '**over**');
 const rows: Array<[string, string, string, string]> = [
-	[`start to first full frame, ${STORE_RUNS.toLocaleString('en')} runs (store open included)`, ms(startup.total), '≤ 400 ms', check(startup.total <= 400)],
-	['  of which the UI (after the store is open)', ms(startup.ui), '', ''],
+	...startups.flatMap(startup => [
+		[`start to first full frame, ${startup.size.toLocaleString('en')} runs (store open included)`, ms(startup.total), '≤ 400 ms', check(startup.total <= 400)],
+		['  of which the UI (after the store is open)', ms(startup.ui), '', ''],
+		['  RSS at the first frame', `${startup.rssMb.toFixed(0)} MB`, '< 200 MB', check(startup.rssMb < 200)],
+	] as Array<[string, string, string, string]>),
 	[`log flood ${FLOOD_RATE.toLocaleString('en')} lines/s × ${FLOOD_SECONDS} s: screen behind the source at the end`, ms(flood.finalLag), '≤ 200 ms', check(flood.finalLag <= 200)],
 	['  screen behind the source during the flood (p95 / max)', `${ms(flood.lagP95)} / ${ms(flood.lagMax)}`, '', ''],
 	['  frames per second during the flood', flood.fps.toFixed(1), '≤ 30', check(flood.fps <= 30)],

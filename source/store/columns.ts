@@ -2,7 +2,9 @@
 // typed-array view, never a parse per row:
 //  text:  every value a string; UTF-8 bytes end to end plus an offset per row (ids, times, prompt text);
 //  codes: the distinct values once (a JSON list) plus a code per row (status, prompt_id: few values).
+// A Bloom filter over the ids lets a lookup by id skip the segments that cannot hold it.
 // Pure functions over buffers, tested on their own.
+import {crc32} from 'node:zlib';
 
 export type TextColumn = {kind: 'text'; offsets: Uint32Array; bytes: Buffer};
 export type CodeColumn = {kind: 'codes'; values: readonly unknown[]; codes: Uint32Array};
@@ -93,14 +95,19 @@ export function sortedOrder(values: readonly string[]): Uint32Array {
 
 /** The row whose text is target, by binary search over `order` (from sortedOrder); -1 if none. */
 export function findText(column: TextColumn, order: Uint32Array, target: Buffer): number {
+	const found = bisect(order.length, index => textCompare(column, order[index]!, target));
+	return found < 0 ? -1 : order[found]!;
+}
+
+/** Binary search over positions 0..length-1 ordered by compareAt (the position's item against the target); -1 if none is equal. */
+export function bisect(length: number, compareAt: (index: number) => number): number {
 	let low = 0;
-	let high = order.length - 1;
+	let high = length - 1;
 	while (low <= high) {
 		const middle = (low + high) >>> 1;
-		const row = order[middle]!;
-		const comparison = textCompare(column, row, target);
+		const comparison = compareAt(middle);
 		if (comparison === 0) {
-			return row;
+			return middle;
 		}
 
 		if (comparison < 0) {
@@ -125,4 +132,38 @@ export function uint32View(buffer: Buffer): Uint32Array {
 
 	const copy = new Uint8Array(buffer);
 	return new Uint32Array(copy.buffer, 0, buffer.length / 4);
+}
+
+const BLOOM_BITS_PER_KEY = 10;
+const BLOOM_PROBES = 7;
+
+/** Two independent hashes of a key's bytes, for the probes of bloomHas (double hashing). */
+export function bloomHashes(key: Buffer): [number, number] {
+	return [crc32(key), (crc32(key, 0x9e_37_79_b9) | 1) >>> 0];
+}
+
+/** A Bloom filter of the keys: about 1% false positives at 10 bits a key. */
+export function bloomOf(keys: readonly string[]): Uint32Array {
+	const bits = new Uint32Array(Math.max(2, Math.ceil((keys.length * BLOOM_BITS_PER_KEY) / 32)));
+	for (const key of keys) {
+		const [first, step] = bloomHashes(Buffer.from(key));
+		for (let probe = 0; probe < BLOOM_PROBES; probe++) {
+			const bit = (first + probe * step) % (bits.length * 32);
+			bits[bit >>> 5]! |= 1 << (bit & 31);
+		}
+	}
+
+	return bits;
+}
+
+/** False when the key is certainly not in the filter. */
+export function bloomHas(bits: Uint32Array, [first, step]: readonly [number, number]): boolean {
+	for (let probe = 0; probe < BLOOM_PROBES; probe++) {
+		const bit = (first + probe * step) % (bits.length * 32);
+		if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) {
+			return false;
+		}
+	}
+
+	return true;
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {crc32} from 'node:zlib';
-import {type Column, type EncodedColumn, type TextColumn, bufferOf, decodeColumn, encodeColumn, findText, sortedOrder, uint32View, valueAt} from './columns.js';
+import {type Column, type EncodedColumn, type TextColumn, bloomHas, bloomOf, bufferOf, decodeColumn, encodeColumn, findText, sortedOrder, uint32View, valueAt} from './columns.js';
 import {StoreError, describeError} from './errors.js';
 import {fsyncDirectory} from './journal.js';
 import {inLineOrder, lazyStub, materialize, pendingLine} from './lazy-docs.js';
@@ -61,7 +61,8 @@ export async function writeSegment(dir: string, table: TableName, docs: readonly
 		}
 	}
 
-	parts.push(['id.order', bufferOf(sortedOrder(docs.map(doc => doc.id)))]);
+	const ids = docs.map(doc => doc.id);
+	parts.push(['id.order', bufferOf(sortedOrder(ids))], ['id.bloom', bufferOf(bloomOf(ids))]);
 	const header: Omit<IndexHeader, 'dataStart'> = {sections: {}, columns};
 	let sectionAt = 0;
 	for (const [name, part] of parts) {
@@ -123,6 +124,7 @@ export class Segment {
 	private readonly sections = new Map<string, Buffer>();
 	private readonly countsBy = new Map<string, Map<unknown, number>>();
 	private idOrder: Uint32Array | undefined;
+	private bloom: Uint32Array | undefined;
 	private readonly decoded = new Map<string, string[]>();
 	private fd: number | undefined;
 	private readonly inverted = new Map<string, {starts: Uint32Array; rows: Uint32Array; codeOf: Map<string, number>}>();
@@ -169,8 +171,15 @@ export class Segment {
 		return row => all[row];
 	}
 
-	/** The row holding id (as a string, or its UTF-8 bytes when looking in many segments), or -1. */
-	rowOf(id: string | Buffer): number {
+	/**
+	 * The row holding id, or -1. Looking in many segments, pass the id's bytes and bloomHashes of
+	 * them: a segment whose filter rules the id out reads nothing more.
+	 */
+	rowOf(id: string | Buffer, hashes?: readonly [number, number]): number {
+		if (hashes !== undefined && !bloomHas(this.bloom ??= uint32View(this.section('id.bloom')), hashes)) {
+			return -1;
+		}
+
 		const column = this.column('id') as TextColumn;
 		return findText(column, this.idOrder ??= uint32View(this.section('id.order')), typeof id === 'string' ? Buffer.from(id) : id);
 	}

@@ -22,7 +22,7 @@ const DEFAULTS: Required<StoreOptions> = {
 	compactAfterEntries: 2000,
 	compactAfterBytes: 4 * 1024 * 1024,
 	lockTimeoutMs: 30_000,
-	sealAfter: 5000,
+	sealAfter: 2000,
 	keepHot: 1000,
 	watch: true,
 	warmUp: true,

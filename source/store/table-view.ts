@@ -2,6 +2,7 @@
 // in memory, "hot") plus those sealed in segments (on disk, read on demand). A document lives in
 // exactly one place: updating or deleting a sealed one retires it from its segment (the update puts
 // the new version in the hot table), so lookups check the hot table first and skip retired rows.
+import {bloomHashes} from './columns.js';
 import {deepEqual} from './conditions.js';
 import {holdsFields, materialize} from './lazy-docs.js';
 import type {Segment} from './segment.js';
@@ -230,9 +231,10 @@ export class TableView {
 	private findSealed(id: string): {segment: Segment; row: number} | undefined {
 		// Newest first: a document sealed again after an update lives in the newer segment.
 		const bytes = Buffer.from(id);
+		const hashes = bloomHashes(bytes);
 		for (let index = this.segments.length - 1; index >= 0; index--) {
 			const segment = this.segments[index]!;
-			const row = segment.rowOf(bytes);
+			const row = segment.rowOf(bytes, hashes);
 			if (row >= 0 && !this.retired.get(segment)?.has(id)) {
 				return {segment, row};
 			}

@@ -2,6 +2,7 @@
 // the tail instead of sorting, and equality indexes on the fields queries filter by most.
 // Documents are never mutated in place: an update stores a new object, so frozen copies handed
 // out earlier stay valid snapshots.
+import {bisect} from './columns.js';
 import {StoreError} from './errors.js';
 import {materialize} from './lazy-docs.js';
 import {INDEXED_FIELDS, type TableName} from './types.js';
@@ -121,23 +122,12 @@ export class Table {
 
 	private position(doc: Doc): number {
 		this.ensureSorted();
-		let low = 0;
-		let high = this.rows.length - 1;
-		while (low <= high) {
-			const middle = (low + high) >>> 1;
-			const order = compareKeys(this.rows[middle]!, doc);
-			if (order === 0) {
-				return middle;
-			}
-
-			if (order < 0) {
-				low = middle + 1;
-			} else {
-				high = middle - 1;
-			}
+		const found = bisect(this.rows.length, index => compareKeys(this.rows[index]!, doc));
+		if (found < 0) {
+			throw new Error(`store table ${this.name} lost document ${doc.id}`);
 		}
 
-		throw new Error(`store table ${this.name} lost document ${doc.id}`);
+		return found;
 	}
 
 	private ensureSorted(): void {

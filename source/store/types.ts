@@ -93,7 +93,7 @@ export type StoreOptions = {
 	compactAfterBytes?: number;
 	/** Give up waiting for another process's lock after this long. Default 30 s. */
 	lockTimeoutMs?: number;
-	/** Seal a table's finished documents into a segment once the snapshot holds this many. Default 5000. */
+	/** Seal a table's finished documents into a segment once the snapshot holds this many. Default 2000. */
 	sealAfter?: number;
 	/**
 	 * When sealing, documents older than the newest keepHot of their table are sealed whatever their
