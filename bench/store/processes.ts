@@ -10,7 +10,7 @@ import {build} from 'esbuild';
 import type {ChildCommand} from './measure.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = path.join(ROOT, 'dist/source/cli/main.js');
+export const CLI = path.join(ROOT, 'dist/cli/main.js');
 
 /** npm run build, so dist/ matches source/; returns an error message instead of throwing. */
 export function buildProject(): string | undefined {

@@ -19,10 +19,16 @@ type Settings = {lockTimeoutMs: number; sealAfter: number; keepHot: number};
 
 export async function initialise(paths: StorePaths, settings: Settings): Promise<void> {
 	createFolder(paths.dir);
+	const snapshot = new SnapshotFile(paths.snapshot);
+	// The common case, a current store: nothing to create or migrate, so no lock to take.
+	if (snapshot.readHeader()?.header.schema_version === SCHEMA_VERSION) {
+		probeWritable(paths.dir);
+		return;
+	}
+
 	const release = await acquireLock(paths.lockDir, settings.lockTimeoutMs);
 	try {
 		probeWritable(paths.dir);
-		const snapshot = new SnapshotFile(paths.snapshot);
 		if (snapshot.readHeader()?.header.schema_version === SCHEMA_VERSION) {
 			return;
 		}

@@ -19,7 +19,7 @@ export type TmuxUi = {
 	/** Waits until the screen meets `condition`; resolves with the screen. */
 	see(condition: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
 	/** Starts the UI with this config in a session of the given size; `env` is set for it, `unset` taken away. */
-	start(config: string, options?: {columns?: number; rows?: number; env?: Record<string, string>; unset?: readonly string[]}): void;
+	start(config: string, options?: {columns?: number; rows?: number; env?: Record<string, string>; unset?: readonly string[]; entry?: string}): void;
 	/** Ends the session and the server. */
 	kill(): void;
 };
@@ -53,13 +53,15 @@ export function tmuxUi(session = 'ui'): TmuxUi {
 			await waitFor(() => condition(screen()), {timeoutMs, message: () => `${what}; the screen:\n${screen()}`});
 			return screen();
 		},
-		start(config, {columns = 160, rows = 45, env = {}, unset = []} = {}) {
+		start(config, {columns = 160, rows = 45, env = {}, unset = [], entry} = {}) {
 			const tsx = import.meta.resolve('tsx');
+			// The sources through tsx, or a built entry (the bundled bin) with plain node.
+			const program = entry === undefined ? `--import ${tsx} ${path.join('source', 'cli', 'main.ts')}` : entry;
 			// As on a user's terminal, not in CI: with CI set Ink draws only the last frame, and its
 			// chalk draws no styles at all (even CI=false counts). The shell stays after the UI exits,
 			// so its last words can be read.
 			const cleared = ['CI', 'CONTINUOUS_INTEGRATION', ...unset].map(name => `unset ${name}; `).join('');
-			const command = `${cleared}cd ${REPO_ROOT} && node --import ${tsx} ${path.join('source', 'cli', 'main.ts')} --config ${config}; echo "EXITED $?"; sleep 600`;
+			const command = `${cleared}cd ${REPO_ROOT} && node ${program} --config ${config}; echo "EXITED $?"; sleep 600`;
 			const variables = Object.entries({TERM: 'xterm-256color', ...env}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
 			tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), ...variables, command);
 		},

@@ -55,12 +55,16 @@ async function until(condition: () => boolean): Promise<void> {
 
 const ourTicket = (lockDir: string) => fs.readdirSync(lockDir).some(name => name.startsWith(`t.`) && name.split('.')[2] === String(process.pid));
 
-test('a live holder makes open and writes wait, and they time out with a clear message', async t => {
+test('a live holder makes writes wait (not opens or reads), and they time out with a clear message', async t => {
 	const dir = await storeWithRun(t);
 	const holder = spawnFixture('lock-holder', [dir]);
 	t.teardown(() => holder.process.kill('SIGKILL'));
 	await holder.waitFor(lines => lines.includes('locked'), 'locked');
-	const error = await t.throwsAsync(openStore(dir, {lockTimeoutMs: 300}), {instanceOf: StoreError});
+	// A current store opens and reads without the lock: a long write elsewhere does not hold up a reader.
+	const store = await openStore(dir, {lockTimeoutMs: 300});
+	t.teardown(async () => store.close());
+	t.is(store.get('runs', 'r1')?.id, 'r1');
+	const error = await t.throwsAsync(store.write(tx => tx.update('runs', 'r1', {stalled: true})), {instanceOf: StoreError});
 	t.is(error?.message, `store ${dir}/store is still locked by process ${holder.process.pid} after 0.3 s`);
 	t.false(ourTicket(path.join(dir, 'store', 'lock')), 'a timed-out waiter removes its ticket');
 });
@@ -121,15 +125,18 @@ test('a huge ticket is read and compared exactly: a live holder of ticket 10^21 
 	// This test's own pid is alive: the ticket's owner counts as a live process holding the lock.
 	const holder = `t.1000000000000000000000.${process.pid}.0.cccccccccccc`;
 	fs.writeFileSync(path.join(lockDir, holder), '');
-	const store = await openStore(dir, {lockTimeoutMs: 300}).catch((error: unknown) => error);
-	t.true(store instanceof StoreError, 'the open waits on the holder and times out instead of taking the lock');
-	t.regex((store as Error).message, /still locked by process/);
+	const store = await openStore(dir, {lockTimeoutMs: 300});
+	t.teardown(async () => store.close());
+	const write = () => store.write(tx => tx.update('runs', 'r1', {stalled: true})).catch((error: unknown) => error);
+	const refused = await write();
+	t.true(refused instanceof StoreError, 'the write waits on the holder and times out instead of taking the lock');
+	t.regex((refused as Error).message, /still locked by process/);
 	const names = fs.readdirSync(lockDir);
 	t.deepEqual(names, [holder], 'the waiter removed its own ticket');
 
 	// As an older version wrote it ("1e+21"): it still counts.
 	fs.renameSync(path.join(lockDir, holder), path.join(lockDir, `t.1e+21.${process.pid}.0.cccccccccccc`));
-	t.true((await openStore(dir, {lockTimeoutMs: 300}).catch((error: unknown) => error)) instanceof StoreError);
+	t.true((await write()) instanceof StoreError);
 });
 
 test('the next ticket is one above the highest, exactly, at any size; other names do not count', t => {
