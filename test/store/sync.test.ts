@@ -204,6 +204,41 @@ test('compaction: readers one generation behind follow without reloading; furthe
 	t.true(journals.length <= 2, journals.join());
 });
 
+test('sealing by another process: the reader hears nothing for documents that only moved, then hears changes to sealed ones', async t => {
+	const {dir, cleanup} = tempDir();
+	const writer = await openStore(dir, {compactAfterEntries: 3, sealAfter: 2, keepHot: 1, watch: false});
+	const reader = await openStore(dir, {watch: false});
+	t.teardown(async () => {
+		await writer.close();
+		await reader.close();
+		cleanup();
+	});
+	await writer.write(tx => {
+		tx.insert('prompts', makePrompt('p1'));
+		for (let index = 0; index < 4; index++) tx.insert('runs', makeRun(`s${index}`, 'p1', {status: 'success', created_at: `2026-01-0${index + 1}T00:00:00.000Z`}));
+	});
+	reader.refresh();
+	const heard: Change[] = [];
+	reader.subscribe(change => heard.push(change));
+	await writer.write(tx => tx.insert('runs', makeRun('s4', 'p1', {created_at: '2026-01-05T00:00:00.000Z'})));
+	await writer.write(tx => tx.update('prompts', 'p1', {name: 'harbour'}));
+	await writer.close(); // the compaction sealed the finished runs and the prompt
+	t.true(writer.info().sealedSegments > 0);
+	reader.refresh();
+	t.is(reader.info().sealedSegments, writer.info().sealedSegments);
+	t.deepEqual(heard.map(change => `${change.op} ${change.id}`).sort(), ['insert s4', 'update p1']);
+
+	const again = await openStore(dir, {watch: false});
+	await again.write(tx => tx.update('runs', 's1', {outputs_missing: true}));
+	await again.write(tx => tx.remove('runs', 's2'));
+	await again.close();
+	reader.refresh();
+	t.deepEqual(heard.slice(2).map(change => `${change.op} ${change.id}`), ['update s1', 'delete s2']);
+	t.is(reader.get('runs', 's1')?.outputs_missing, true);
+	t.is(reader.get('runs', 's2'), undefined);
+	t.deepEqual(reader.select('runs').all().map(run => run.id), ['s0', 's1', 's3', 's4']);
+});
+
 test('a closed store refuses use; close waits for queued writes', async t => {
 	const {dir, cleanup} = tempDir();
 	t.teardown(cleanup);
