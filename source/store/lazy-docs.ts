@@ -57,8 +57,8 @@ export function holdsFields(doc: Doc, fields: Iterable<string>): boolean {
 	return true;
 }
 
-/** A stub holding some fields now, completed from read() on first use. */
-export function lazyStub(fields: Record<string, unknown>, read: () => string, names: readonly string[]): Doc {
+/** A stub holding some fields now, completed from its line (or from read() giving it) on first use. */
+export function lazyStub(fields: Record<string, unknown>, read: string | (() => string), names: readonly string[]): Doc {
 	pendingLines.set(fields, {line: read, fields: names});
 	return fields as Doc;
 }

@@ -147,8 +147,9 @@ export class Segment {
 	}
 
 	/**
-	 * A fast accessor for one summary field, for scans. Prompt segments decode their text columns
-	 * once and keep the strings: a search reads every prompt's text, and prompts are few.
+	 * A fast accessor for one summary field, for scans. Prompt segments keep the strings of their
+	 * text columns once decoded (on first read of each row): searches read prompts' text again and
+	 * again, and prompts are few.
 	 */
 	reader(field: string): (row: number) => unknown {
 		const column = this.column(field);
@@ -163,12 +164,12 @@ export class Segment {
 
 		let strings = this.decoded.get(field);
 		if (strings === undefined) {
-			strings = Array.from({length: this.count}, (_, row) => valueAt(column, row) as string);
+			strings = [];
 			this.decoded.set(field, strings);
 		}
 
-		const all = strings;
-		return row => all[row];
+		const known = strings;
+		return row => (known[row] ??= valueAt(column, row) as string);
 	}
 
 	/**
@@ -235,13 +236,29 @@ export class Segment {
 	}
 
 	/** A stub of the document at row: its summary fields now, the rest read on first use. */
-	stub(row: number): Doc {
+	stub(row: number, line: string | (() => string) = () => this.line(row)): Doc {
 		const fields: Record<string, unknown> = {};
 		for (const field of SUMMARY_FIELDS[this.ref.table]) {
 			fields[field] = this.value(field, row);
 		}
 
-		return lazyStub(fields, () => this.line(row), SUMMARY_FIELDS[this.ref.table]);
+		return lazyStub(fields, line, SUMMARY_FIELDS[this.ref.table]);
+	}
+
+	/**
+	 * Stubs for rows (ascending) whose lines are read now, in one read when they lie close together
+	 * (the runs of one prompt were sealed side by side): a query that returns them all reads once.
+	 */
+	stubsAt(rows: readonly number[]): Doc[] {
+		const offsets = uint32View(this.section('offsets'));
+		const start = offsets[rows[0] ?? 0]!;
+		const end = offsets[(rows.at(-1) ?? 0) + 1]!;
+		if (rows.length < 2 || end - start > 1024 * 1024) {
+			return rows.map(row => this.stub(row));
+		}
+
+		const bytes = this.read(start, end - start);
+		return rows.map(row => this.stub(row, this.checked(row, bytes.subarray(offsets[row]! - start, offsets[row + 1]! - start))));
 	}
 
 	/** The complete document at row. */
@@ -252,7 +269,11 @@ export class Segment {
 	private line(row: number): string {
 		const offsets = uint32View(this.section('offsets'));
 		const start = offsets[row]!;
-		const bytes = this.read(start, offsets[row + 1]! - start);
+		return this.checked(row, this.read(start, offsets[row + 1]! - start));
+	}
+
+	/** The text of a document's line (its bytes, newline included), once its checksum holds. */
+	private checked(row: number, bytes: Buffer): string {
 		if (crc32(bytes) !== uint32View(this.section('crcs'))[row]) {
 			throw new StoreError(`store segment ${this.path} is corrupt: document ${row + 1} fails its checksum; restore it or move the store away`);
 		}

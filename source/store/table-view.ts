@@ -133,11 +133,14 @@ export class TableView {
 			const key = JSON.stringify(value ?? null);
 			for (const segment of this.sealedWith(field)) {
 				const retired = this.retired.get(segment);
+				const rows: number[] = [];
 				for (const row of segment.rowsWhere(field, value, key)) {
 					if (retired === undefined || retired.size === 0 || !retired.has(segment.value('id', row) as string)) {
-						docs.push(this.sealedDoc(segment, row));
+						rows.push(row);
 					}
 				}
+
+				docs.push(...this.sealedDocs(segment, rows));
 			}
 		}
 
@@ -261,19 +264,29 @@ export class TableView {
 	}
 
 	private sealedDoc(segment: Segment, row: number): Doc {
-		const key = `${segment.ref.file}:${row}`;
-		let doc = this.cache.get(key);
-		if (doc === undefined) {
-			doc = segment.stub(row);
-			if (this.cache.size >= CACHE_SIZE) {
-				this.cache.delete(this.cache.keys().next().value!);
-			}
-		} else {
-			this.cache.delete(key);
-		}
+		return this.sealedDocs(segment, [row])[0]!;
+	}
 
-		this.cache.set(key, doc);
-		return doc;
+	/** Stubs for rows of a segment (ascending), from the cache or read together (Segment.stubsAt). */
+	private sealedDocs(segment: Segment, rows: readonly number[]): Doc[] {
+		const keys = rows.map(row => `${segment.ref.file}:${row}`);
+		const missing = rows.filter((_, index) => !this.cache.has(keys[index]!));
+		const read = missing.length === 0 ? [] : missing.length === 1 ? [segment.stub(missing[0]!)] : segment.stubsAt(missing);
+		let next = 0;
+		return keys.map(key => {
+			let doc = this.cache.get(key);
+			if (doc === undefined) {
+				doc = read[next++]!;
+				if (this.cache.size >= CACHE_SIZE) {
+					this.cache.delete(this.cache.keys().next().value!);
+				}
+			} else {
+				this.cache.delete(key);
+			}
+
+			this.cache.set(key, doc);
+			return doc;
+		});
 	}
 }
 
