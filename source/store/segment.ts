@@ -186,7 +186,7 @@ export class Segment {
 	}
 
 	/** Rows whose field equals value (a summary field), ascending; key is JSON.stringify(value ?? null). */
-	rowsWhere(field: string, value: unknown, key = JSON.stringify(value ?? null)): Iterable<number> {
+	rowsWhere(field: string, value: unknown, key = JSON.stringify(value ?? null)): ArrayLike<number> {
 		const column = this.column(field);
 		if (column.kind === 'codes') {
 			const inverted = this.invert(field, column);

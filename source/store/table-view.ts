@@ -132,14 +132,14 @@ export class TableView {
 			docs.push(...(index.get(value) ?? []));
 			const key = JSON.stringify(value ?? null);
 			for (const segment of this.sealedWith(field)) {
-				const retired = this.retired.get(segment);
-				const rows: number[] = [];
-				for (const row of segment.rowsWhere(field, value, key)) {
-					if (retired === undefined || retired.size === 0 || !retired.has(segment.value('id', row) as string)) {
-						rows.push(row);
-					}
+				const matched = segment.rowsWhere(field, value, key);
+				// Most segments hold none of a prompt's runs: skip them before any allocation.
+				if (matched.length === 0) {
+					continue;
 				}
 
+				const retired = this.retired.get(segment);
+				const rows = Array.from(matched).filter(row => retired === undefined || retired.size === 0 || !retired.has(segment.value('id', row) as string));
 				docs.push(...this.sealedDocs(segment, rows));
 			}
 		}

@@ -4,6 +4,7 @@ import {configCommand} from './config.js';
 import {deleteCommand} from './delete.js';
 import {logsCommand, statusCommand} from './host.js';
 import {listCommand, searchCommand, showCommand} from './list.js';
+import {prepareCommand} from './prepare.js';
 import {promptCommand} from './prompt.js';
 import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
 import {doctorCommand, initCommand} from './setup.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
 	verifyCommand,
 	doctorCommand,
 	initCommand,
+	prepareCommand,
 	configCommand,
 	completionCommand,
 	completeCommand,
