@@ -18,6 +18,8 @@ export type Command = {
 	args: string;
 	summary: string;
 	flags: readonly FlagName[];
+	/** What a flag means for this command, where the shared wording (run-cli.ts FLAG_HELP) does not fit. */
+	flagHelp?: Partial<Record<FlagName, string>>;
 	minArgs: number;
 	maxArgs: number;
 	run: (context: Context, args: string[]) => Promise<number | void>;

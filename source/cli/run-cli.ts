@@ -83,7 +83,7 @@ function commandList(): string {
 }
 
 function commandHelp(command: Command): string {
-	const flags = command.flags.map(f => `  ${`${kebab(f)}${FLAGS[f].type === 'string' ? ' <value>' : ''}`.padEnd(28)}${FLAG_HELP[f] ?? ''}`);
+	const flags = command.flags.map(f => `  ${`${kebab(f)}${FLAGS[f].type === 'string' ? ' <value>' : ''}`.padEnd(28)}${command.flagHelp?.[f] ?? FLAG_HELP[f] ?? ''}`);
 	return `\nUsage\n  $ cosmos-tui ${command.name} ${command.args}\n\n  ${command.summary}\n\nFlags\n${flags.join('\n')}\n`;
 }
 

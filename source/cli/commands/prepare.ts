@@ -12,8 +12,14 @@ const DEFAULT_FPS = 24;
 export const prepareCommand: Command = {
 	name: 'prepare',
 	args: '<render_dir>',
-	summary: 'turn rendered PNG sequences (color.0001.png, depth.…, segmentation.…, edge.…, vis.…) into an input folder of MP4s',
+	summary: 'turn rendered PNG sequences (color.0001.png, depth.0001.png, …) into an input folder of MP4s for prompt create (needs ffmpeg)',
 	flags: ['name', 'fps', 'out', 'dryRun', 'json'],
+	flagHelp: {
+		name: 'the output folder\'s name, next to the render folder (default: the render folder\'s)',
+		fps: 'frames per second of the videos (default 24)',
+		out: 'the output folder (default: next to the render folder)',
+		dryRun: 'show the frames found, the problems and the ffmpeg commands; write nothing',
+	},
 	minArgs: 1,
 	maxArgs: 1,
 	complete: {args: ['dir']},
