@@ -141,6 +141,10 @@ export type Run = {
 	stalled: boolean;
 	/** A success whose output video is gone from disk, marked by `verify --fix` (absent: not marked). */
 	outputs_missing?: boolean;
+	/** A person's 1–5 rating (domain/rating.ts); absent or null: not rated. */
+	rating?: number | null;
+	/** A person's note on the run; absent or null: none. */
+	note?: string | null;
 	remote: RemoteHandle | null;
 	metrics: Record<string, number | string>;
 	created_at: string;

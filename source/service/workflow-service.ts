@@ -17,6 +17,7 @@ import {
 import {type SweepAxes, type SweepPoint, gridSize, sweepGrid} from '../domain/sweep.js';
 import {promptId, runId, smartName, sweepId} from '../domain/naming.js';
 import {checkParameters, checkWeights, cleanPromptText} from '../domain/validate.js';
+import type {RatingFilter} from '../domain/rating.js';
 import {createHostShell} from '../executor/create-executor.js';
 import {contains, or, type Change, type Store} from '../store/index.js';
 import {Deletion} from './deletion.js';
@@ -27,6 +28,7 @@ import {QueueControl, type QueueView} from './queue.js';
 import {RunFiles} from './run-files.js';
 import {RunWatch} from './run-watch.js';
 import {applyFix, withMarks, type FixPlan, type FullVerifyReport} from './verify-fix.js';
+import {noteRun, rateRun} from './ratings.js';
 import {type HostBackend, HostPool} from './scheduler/host-pool.js';
 import {Leases, newHolder} from './scheduler/leases.js';
 import type {Move} from './scheduler/queue-order.js';
@@ -295,15 +297,28 @@ export class WorkflowService {
 		return prompt?.video_dir;
 	}
 
-	listRuns(options: {status?: RunStatus; promptId?: string; limit?: number; offset?: number} = {}): Run[] {
+	/** Newest first, or with sort 'rating' the best rated first (unrated last), then newest. */
+	listRuns(options: {status?: RunStatus; promptId?: string; rating?: RatingFilter; sort?: 'created' | 'rating'; limit?: number; offset?: number} = {}): Run[] {
 		let query = this.store.select('runs');
 		if (options.status) query = query.where('status', '=', options.status);
 		if (options.promptId) query = query.where('prompt_id', '=', options.promptId);
+		if (options.rating) query = query.where('rating', '>=', options.rating.min).where('rating', '<=', options.rating.max);
+		if (options.sort === 'rating') query = query.orderBy('rating', 'desc');
 		return query
 			.orderBy('created_at', 'desc')
 			.offset(options.offset ?? 0)
 			.limit(options.limit ?? 50)
 			.all();
+	}
+
+	/** Sets (1–5) or removes (null) a run's rating. */
+	rateRun(id: string, rating: number | null): Promise<Run> {
+		return rateRun(this.store, id, rating);
+	}
+
+	/** Sets a run's note; empty text removes it. */
+	noteRun(id: string, text: string): Promise<Run> {
+		return noteRun(this.store, id, text);
 	}
 
 	/** Newest runs with their prompts (one query: a join). */

@@ -63,11 +63,15 @@ test('the controller runs the handler when the key applies, else says why and ru
 		openOutput: selected => calls.push(`open ${selected.id}`),
 		saveLog: selected => calls.push(`save ${selected.id}`),
 		openFolder: selected => calls.push(`folder ${selected.id}`),
+		rate: (selected, delta) => calls.push(`rate ${selected.id} ${delta}`),
 	};
 	runRunCommand('run.open-output', target(withOutput()), handlers, why => said.push(why));
 	runRunCommand('run.cancel', target(withOutput()), handlers, why => said.push(why));
-	t.deepEqual(calls, ['open rs_000000000001']);
-	t.deepEqual(said, ['rs_000000000001 is success: nothing to cancel']);
+	runRunCommand('run.rate-up', target(run({rating: 4})), handlers, why => said.push(why));
+	runRunCommand('run.rate-up', target(run({rating: 5})), handlers, why => said.push(why));
+	runRunCommand('run.rate-down', target(run()), handlers, why => said.push(why));
+	t.deepEqual(calls, ['open rs_000000000001', 'rate rs_000000000001 1']);
+	t.deepEqual(said, ['rs_000000000001 is success: nothing to cancel', 'rs_000000000001 already has 5 stars', 'rs_000000000001 is not rated']);
 });
 
 test('prompt keys need a prompt, and say how to get one', t => {

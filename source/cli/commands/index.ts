@@ -6,6 +6,7 @@ import {logsCommand, statusCommand} from './host.js';
 import {listCommand, searchCommand, showCommand} from './list.js';
 import {prepareCommand} from './prepare.js';
 import {promptCommand} from './prompt.js';
+import {noteCommand, rateCommand} from './rate.js';
 import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
 import {doctorCommand, initCommand} from './setup.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
 	listCommand,
 	searchCommand,
 	showCommand,
+	rateCommand,
+	noteCommand,
 	logsCommand,
 	queueCommand,
 	cancelCommand,

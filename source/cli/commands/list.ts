@@ -1,6 +1,7 @@
 // list, search and show: read-only views of the store.
 import {UsageError} from '../../domain/errors.js';
 import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/model.js';
+import {parseRatingFilter, ratingStars} from '../../domain/rating.js';
 import {formatAxis} from '../../domain/sweep.js';
 import {elapsedSeconds, formatDate, formatDuration, formatWeights, truncate} from '../../format/format.js';
 import {sanitizeForTerminal, stripAnsi} from '../../format/sanitize.js';
@@ -13,7 +14,8 @@ export const listCommand: Command = {
 	name: 'list',
 	args: '[prompts|runs]',
 	summary: 'list runs (default) or prompts, newest first',
-	flags: ['status', 'prompt', 'limit', 'json'],
+	flags: ['status', 'prompt', 'rating', 'sort', 'limit', 'json'],
+	flagHelp: {rating: 'runs rated this (4), this and up (4+) or this and down (2-)', sort: 'runs: created (default, newest first) or rating (best first, unrated last)'},
 	minArgs: 0,
 	maxArgs: 1,
 	complete: {args: [['prompts', 'runs']]},
@@ -23,12 +25,14 @@ export const listCommand: Command = {
 		const status = statusFlag(context.flags);
 		const service = await context.service();
 		if (what === 'prompts') {
-			if (status || context.flags.prompt) throw new UsageError('--status and --prompt apply to list runs');
+			if (status || context.flags.prompt || context.flags.rating || context.flags.sort) throw new UsageError('--status, --prompt, --rating and --sort apply to list runs');
 			const prompts = service.listPrompts({limit});
 			return context.flags.json ? context.out.json(prompts) : printPrompts(context, prompts);
 		}
 		const promptId = context.flags.prompt ? service.resolveId('prompts', context.flags.prompt) : undefined;
-		const runs = service.listRuns({status, promptId, limit});
+		const rating = context.flags.rating === undefined ? undefined : parseRatingFilter(context.flags.rating);
+		const sort = sortFlag(context.flags.sort);
+		const runs = service.listRuns({status, promptId, limit, ...(rating && {rating}), ...(sort && {sort})});
 		return context.flags.json ? context.out.json(runs) : printRuns(context, service, runs);
 	},
 };
@@ -108,7 +112,7 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 		return names.get(id)!;
 	};
 	context.out.table(
-		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION'],
+		['ID', 'STATUS', 'PROMPT', 'WEIGHTS', 'CREATED', 'DURATION', 'RATING'],
 		runs.map(run => [
 			run.id,
 			context.out.status(run.status) + statusNotes(run),
@@ -116,8 +120,14 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),
 			formatDuration(elapsedSeconds(run.started_at, run.completed_at)),
+			ratingStars(run.rating),
 		]),
 	);
+}
+
+function sortFlag(value: string | undefined): 'created' | 'rating' | undefined {
+	if (value === undefined || value === 'created' || value === 'rating') return value;
+	throw new UsageError(`--sort takes created or rating, got "${value}"`);
 }
 
 /** " (oom)", " (stalled)", " (queued on cluster: Resources)": what the status alone does not say. */
@@ -156,6 +166,8 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	if (run.placement) out.line(`placed    ${run.placement.host} GPU ${run.placement.gpus.join(',') || '-'}`);
 	if (run.remote) out.line(`job       ${run.remote.backend} ${run.remote.job} in ${run.remote.run_dir}`);
 	if (run.sweep_id) out.line(`sweep     ${run.sweep_id}`);
+	if (run.rating != null) out.line(`rating    ${ratingStars(run.rating)} ${run.rating}/5`);
+	if (run.note) out.line(`note      ${run.note}`);
 }
 
 /**

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import {useMemo, type Dispatch} from 'react';
 import {isActive, type Prompt, type Run} from '../../domain/model.js';
+import {ratingStars, stepRating} from '../../domain/rating.js';
 import {formatBytes} from '../../format/format.js';
 import type {Move} from '../../service/scheduler/queue-order.js';
 import {messageOf} from '../data/live-data.js';
@@ -216,6 +217,16 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			} catch (error) {
 				if (error instanceof NoOpenerError) showPath('No file manager here', 'The output folder', error);
 				else flash(messageOf(error), 'error');
+			}
+		},
+
+		/** One star up or down (+/-); the row and the details show it when the store says it changed. */
+		async rate(run: Run, delta: 1 | -1) {
+			try {
+				const rated = await service.rateRun(run.id, stepRating(run.rating, delta));
+				flash(rated.rating == null ? `${run.id}: rating removed` : `${run.id} rated ${ratingStars(rated.rating)}`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
 			}
 		},
 

@@ -66,6 +66,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		openOutput: run => void actions.openOutput(run),
 		saveLog: run => void actions.saveLog(run),
 		openFolder: run => void actions.openOutputFolder(run),
+		rate: (run, delta) => void actions.rate(run, delta),
 	};
 	const promptHandlers: PromptHandlers = {
 		open: () => {

@@ -3,6 +3,7 @@
 // lists these bindings with all the others, so input handling, the `?` help and the key bar still
 // come from one table; the bar leaves out what does not apply, and the key says why when pressed.
 import {isActive, type Run} from '../../domain/model.js';
+import {RATING_MAX} from '../../domain/rating.js';
 import type {Binding} from './registry.js';
 
 export const RUN_BINDINGS = [
@@ -12,6 +13,8 @@ export const RUN_BINDINGS = [
 	{id: 'run.open-output', keys: ['o'], label: 'open video', context: 'run', description: 'Open the output video with the system player', bar: true},
 	{id: 'run.save-log', keys: ['s'], label: 'save log', context: 'run', description: 'Save the whole log to a file and show where'},
 	{id: 'run.open-folder', keys: ['O'], label: 'open folder', context: 'run', description: "Open the run's output folder (no file manager: show and copy its path)"},
+	{id: 'run.rate-up', keys: ['+'], label: 'rate +', context: 'run', description: 'Rate the selected run one star higher (none → 1 … 5)'},
+	{id: 'run.rate-down', keys: ['-'], label: 'rate -', context: 'run', description: 'Rate the selected run one star lower (1 → none)'},
 ] as const satisfies readonly Binding[];
 
 export type RunCommandId = (typeof RUN_BINDINGS)[number]['id'];
@@ -32,6 +35,7 @@ export type RunHandlers = {
 	openOutput(run: SelectedRun): void;
 	saveLog(run: SelectedRun): void;
 	openFolder(run: SelectedRun): void;
+	rate(run: SelectedRun, delta: 1 | -1): void;
 };
 
 type RunCommand = {
@@ -62,6 +66,14 @@ export const RUN_COMMANDS: Record<RunCommandId, RunCommand> = {
 	'run.open-folder': {
 		whyNot: run => (run.outputs.video || run.outputs.dir ? null : `${run.id} has no outputs yet (${run.status})`),
 		run: (run, handlers) => handlers.openFolder(run),
+	},
+	'run.rate-up': {
+		whyNot: run => (run.rating === RATING_MAX ? `${run.id} already has ${RATING_MAX} stars` : null),
+		run: (run, handlers) => handlers.rate(run, 1),
+	},
+	'run.rate-down': {
+		whyNot: run => (run.rating == null ? `${run.id} is not rated` : null),
+		run: (run, handlers) => handlers.rate(run, -1),
 	},
 };
 

@@ -1,6 +1,7 @@
 // How a run reads in one line of the runs pane and in the details strip: status icon, progress
 // bar, elapsed time and ETA, outcome. Pure text and colour names; components only lay them out.
 import {CONTROL_NAMES, type Run} from '../../domain/model.js';
+import {ratingStars} from '../../domain/rating.js';
 import {elapsedSeconds, formatDuration, STATUS_COLORS, type ColorName} from '../../format/format.js';
 import {stripAnsi, sanitizeForTerminal} from '../../format/sanitize.js';
 import {CLUSTER_WAIT_PREFIX, clusterWaitReason} from '../../format/slurm-cluster.js';
@@ -95,6 +96,7 @@ export function runRow(
 		...(run.status === 'running' ? [] : [{text: run.status.padEnd(10), color}]),
 		...runProgress(run, options.now, options.durations, options.width < 60 ? 6 : 10),
 		{text: `  ${CONTROL_NAMES.map(name => String(run.control_weights[name]).replace(/^0\./, '.')).join('/')}`, dim: true},
+		...(run.rating == null ? [] : [{text: `  ${ratingStars(run.rating)}`, color: 'yellow' as const}]),
 	];
 	if (options.showPrompt) segments.push({text: `  ${plain(run.promptName)}`, dim: true});
 	return fitSegments(segments, options.width, options.pad);
