@@ -140,6 +140,16 @@ test('run filters match text or a status name', t => {
 	t.true(runMatches(run(), ''));
 });
 
+test('a rating in the runs filter keeps the runs rated so (4, 4+, 2-); a note is text the filter finds', t => {
+	t.true(runMatches(run({rating: 4}), '4'));
+	t.false(runMatches(run({rating: 5}), '4'));
+	t.true(runMatches(run({rating: 5}), '4+'));
+	t.false(runMatches(run({rating: 3}), '4+'));
+	t.true(runMatches(run({rating: 1}), '2-'));
+	t.false(runMatches(run(), '1+'), 'unrated runs match no rating');
+	t.true(runMatches(run({note: 'best fog so far'}), 'fog'));
+});
+
 test('segments are cut to the width with an ellipsis, and padded when asked', t => {
 	const fitted = fitSegments([{text: 'abc'}, {text: 'defgh'}], 6);
 	t.deepEqual(fitted.map(segment => segment.text), ['abc', 'de…']);
