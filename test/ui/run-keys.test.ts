@@ -64,6 +64,7 @@ test('the controller runs the handler when the key applies, else says why and ru
 		saveLog: selected => calls.push(`save ${selected.id}`),
 		openFolder: selected => calls.push(`folder ${selected.id}`),
 		rate: (selected, delta) => calls.push(`rate ${selected.id} ${delta}`),
+		note: selected => calls.push(`note ${selected.id}`),
 	};
 	runRunCommand('run.open-output', target(withOutput()), handlers, why => said.push(why));
 	runRunCommand('run.cancel', target(withOutput()), handlers, why => said.push(why));

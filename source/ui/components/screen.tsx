@@ -22,6 +22,7 @@ import {HelpOverlay} from './help-overlay.js';
 import {KeyBar} from './key-bar.js';
 import {LogsPane} from './logs-pane.js';
 import {HostKeyDialog} from './host-key-dialog.js';
+import {NoteDialog} from './note-dialog.js';
 import {SetupGuideView} from './setup-guide-view.js';
 import type {SetupInfo} from '../state/setup-guide.js';
 import {MessageDialog} from './message-dialog.js';
@@ -194,6 +195,8 @@ function ModalBody({layout, state, model, live, queue, logPath, promptText, scro
 			return <PromptFormDialog form={modal.form} width={width} height={height} />;
 		case 'host-key':
 			return <HostKeyDialog host={modal.host} hostKey={modal.key} busy={modal.busy} error={modal.error} width={width} height={height} />;
+		case 'note':
+			return <NoteDialog runId={modal.runId} text={modal.text} error={modal.error} width={width} height={height} />;
 		case 'message':
 			return <MessageDialog title={modal.title} text={modal.text} scroll={modal.scroll ?? 0} scrollMax={scrollMax} width={width} height={height} />;
 		case 'details': {

@@ -44,6 +44,20 @@ export function runDialogCommand(command: CommandId, press: KeyPress, {state, di
 			dispatch({type: 'modal-scroll', scroll: next});
 			return;
 		}
+		case 'note.save':
+		case 'note.erase':
+		case 'note.clear':
+		case 'note.type': {
+			if (modal?.kind !== 'note') return;
+			if (command === 'note.save') void actions.saveNote(modal.runId, modal.text);
+			else {
+				const text = command === 'note.clear' ? '' : command === 'note.erase' ? [...modal.text].slice(0, -1).join('') : modal.text + press.text.replaceAll(/[\r\n\t]/g, ' ');
+				dispatch({type: 'open', modal: {...modal, text, error: null}});
+			}
+
+			return;
+		}
+
 		case 'host-key.accept':
 			if (modal?.kind === 'host-key' && !modal.busy) void actions.acceptHostKey(modal.host, modal.key);
 			return;
@@ -54,6 +68,7 @@ export function runDialogCommand(command: CommandId, press: KeyPress, {state, di
 		case 'message.close':
 		case 'editor.cancel':
 		case 'form.cancel':
+		case 'note.cancel':
 			dispatch({type: 'close'});
 			return;
 		case 'help.down':

@@ -230,6 +230,17 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			}
 		},
 
+		/** Saves the note being written; a refusal (too long) stays in the dialog. */
+		async saveNote(runId: string, text: string) {
+			try {
+				const run = await service.noteRun(runId, text);
+				dispatch({type: 'close'});
+				flash(run.note ? `${runId}: note saved` : `${runId}: note removed`);
+			} catch (error) {
+				dispatch({type: 'open', modal: {kind: 'note', runId, text, error: messageOf(error)}});
+			}
+		},
+
 		async saveLog(run: Run) {
 			try {
 				const target = path.resolve(await system.saveLog(service.files.logPath(run.id), run.id));

@@ -67,6 +67,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		saveLog: run => void actions.saveLog(run),
 		openFolder: run => void actions.openOutputFolder(run),
 		rate: (run, delta) => void actions.rate(run, delta),
+		note: run => dispatch({type: 'open', modal: {kind: 'note', runId: run.id, text: run.note ?? '', error: null}}),
 	};
 	const promptHandlers: PromptHandlers = {
 		open: () => {

@@ -15,7 +15,7 @@ export type MouseHandler = (event: MouseEvent) => void;
 /** No key held: for text that came in the same read as a mouse report. */
 const PLAIN_KEY = {ctrl: false, shift: false, meta: false, tab: false, backspace: false, delete: false, return: false, escape: false} as Key;
 
-const TEXT_CONTEXTS: readonly KeyContext[] = ['filter', 'prompt-form'];
+const TEXT_CONTEXTS: readonly KeyContext[] = ['filter', 'prompt-form', 'note'];
 
 export function useKeyRouter(contexts: readonly KeyContext[], onCommand: CommandHandler, onMouse?: MouseHandler): void {
 	const {isRawModeSupported, internal_eventEmitter: inkInput} = useStdin();

@@ -21,6 +21,7 @@ const ORDER: readonly KeyContext[] = [
 	'details',
 	'message',
 	'host-key',
+	'note',
 	'help',
 	'help-filter',
 	'always',

@@ -31,7 +31,8 @@ export type KeyContext =
 	| 'prompt-form'
 	| 'details'
 	| 'message'
-	| 'host-key';
+	| 'host-key'
+	| 'note';
 
 export type Binding = {
 	readonly id: string;
@@ -63,6 +64,7 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
 	details: 'Run details',
 	'host-key': 'Unknown host key',
 	message: 'Message',
+	note: 'Writing a note',
 };
 
 export const KEY_BINDINGS = [
@@ -154,6 +156,12 @@ export const KEY_BINDINGS = [
 
 	{id: 'host-key.accept', keys: ['y'], label: 'trust', context: 'host-key', description: "Trust the host's key and remember it in known_hosts (as --accept-new-host-key)", bar: true},
 	{id: 'host-key.refuse', keys: ['n', 'esc'], label: "don't trust", context: 'host-key', description: 'Do not trust it; nothing is written (R checks the hosts and asks again)', bar: true},
+
+	{id: 'note.save', keys: ['enter'], label: 'save', context: 'note', description: 'Save the note (empty: remove it)', bar: true},
+	{id: 'note.erase', keys: ['backspace'], label: 'erase', context: 'note', description: 'Erase the last character'},
+	{id: 'note.clear', keys: ['ctrl+u'], label: 'clear', context: 'note', description: 'Clear the text'},
+	{id: 'note.type', keys: ['<text>'], label: 'type', context: 'note', description: 'Type (paste works too)'},
+	{id: 'note.cancel', keys: ['esc'], label: 'cancel', context: 'note', description: 'Close; the note stays as it was', bar: true},
 ] as const satisfies readonly Binding[];
 
 export type CommandId = (typeof KEY_BINDINGS)[number]['id'];

@@ -15,6 +15,7 @@ export const RUN_BINDINGS = [
 	{id: 'run.open-folder', keys: ['O'], label: 'open folder', context: 'run', description: "Open the run's output folder (no file manager: show and copy its path)"},
 	{id: 'run.rate-up', keys: ['+'], label: 'rate +', context: 'run', description: 'Rate the selected run one star higher (none → 1 … 5)'},
 	{id: 'run.rate-down', keys: ['-'], label: 'rate -', context: 'run', description: 'Rate the selected run one star lower (1 → none)'},
+	{id: 'run.note', keys: ['m'], label: 'note', context: 'run', description: 'Write a note on the selected run (a memo: shown in the details, found by /)'},
 ] as const satisfies readonly Binding[];
 
 export type RunCommandId = (typeof RUN_BINDINGS)[number]['id'];
@@ -36,6 +37,7 @@ export type RunHandlers = {
 	saveLog(run: SelectedRun): void;
 	openFolder(run: SelectedRun): void;
 	rate(run: SelectedRun, delta: 1 | -1): void;
+	note(run: SelectedRun): void;
 };
 
 type RunCommand = {
@@ -75,6 +77,7 @@ export const RUN_COMMANDS: Record<RunCommandId, RunCommand> = {
 		whyNot: run => (run.rating == null ? `${run.id} is not rated` : null),
 		run: (run, handlers) => handlers.rate(run, -1),
 	},
+	'run.note': {run: (run, handlers) => handlers.note(run)},
 };
 
 /**

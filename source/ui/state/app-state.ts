@@ -26,7 +26,9 @@ export type Modal =
 	| {kind: 'details'; runId: string; scroll?: number}
 	| {kind: 'message'; title: string; text: string; scroll?: number}
 	/** A GPU host's key seen for the first time: trust it (y) or not (n). */
-	| {kind: 'host-key'; host: string; key: UnknownHostKey; busy: boolean; error: string | null};
+	| {kind: 'host-key'; host: string; key: UnknownHostKey; busy: boolean; error: string | null}
+	/** A run's note being written: Enter saves it (empty removes it), Esc leaves it as it was. */
+	| {kind: 'note'; runId: string; text: string; error: string | null};
 
 export type Flash = {text: string; tone: 'info' | 'error'; seq: number};
 
