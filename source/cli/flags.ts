@@ -43,6 +43,7 @@ export const FLAGS = {
 	dryRun: {type: 'boolean'},
 	out: {type: 'string'},
 	rating: {type: 'string'},
+	weight: {type: 'string'},
 	sort: {type: 'string'},
 	fix: {type: 'boolean'},
 	vis: {type: 'string'},

@@ -76,6 +76,13 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 export type InputRole = 'video' | ControlName;
 export const INPUT_ROLES: readonly InputRole[] = ['video', ...CONTROL_NAMES];
 
+/** A 4K upscale: the upscaler's control weight and the parent run's output video as the input. */
+export type UpscaleRequest = {control_weight: number; input: InputFile; /** The upscaler's prompt; absent: the prompt's text. */ prompt?: string};
+/** Upstream's upscaler example runs 10 steps (contract §6); an upscale never takes the prompt's steps. */
+export const UPSCALE_STEPS = 10;
+/** Where an upscale's video lands locally (its remote name is output.mp4 like any run's). */
+export const UPSCALE_VIDEO = 'output_4k.mp4';
+
 /** One input video: where it is locally and what it holds (the digest names it on the host). */
 export type InputFile = {path: string; sha256: string; size: number; mtime_ms: number};
 export type PromptInputs = {video: InputFile} & Partial<Record<ControlName, InputFile>>;
@@ -145,6 +152,8 @@ export type Run = {
 	rating?: number | null;
 	/** A person's note on the run; absent or null: none. */
 	note?: string | null;
+	/** Set on a 4K upscale of another run (parent_run_id): its input is that run's output. */
+	upscale?: UpscaleRequest | null;
 	remote: RemoteHandle | null;
 	metrics: Record<string, number | string>;
 	created_at: string;
@@ -249,4 +258,9 @@ export function newRun(fields: Pick<Run, 'id' | 'prompt_id' | 'created_at'> & Pa
 		cancel_requested_at: null,
 		...fields,
 	};
+}
+
+/** The input videos a run sends to its host: the prompt's, or for an upscale its parent's output. */
+export function runInputs(run: Pick<Run, 'upscale'>, prompt: Pick<Prompt, 'inputs'>): PromptInputs {
+	return run.upscale ? {video: run.upscale.input} : prompt.inputs;
 }

@@ -41,6 +41,26 @@ function checkParameters(parameters: Parameters): void {
 }
 
 /**
+ * The spec of a 4K upscale (contract §6): the parent's output as the input video and only the
+ * upscale control; 10 steps, the seed and fps of the run, the prompt text for the upscaler.
+ */
+export function buildUpscaleSpec(input: {prompt: string; inputPath: string; weight: number; parameters: Parameters; steps: number}): Record<string, unknown> {
+	const {weight, parameters} = input;
+	if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1) {
+		throw new SpecError(`The upscale control weight must be a number from 0 to 1, got ${String(weight)}`);
+	}
+	checkParameters(parameters);
+	return {
+		prompt: input.prompt,
+		input_video_path: input.inputPath,
+		num_steps: input.steps,
+		seed: parameters.seed,
+		fps: parameters.fps,
+		upscale: {control_weight: weight},
+	};
+}
+
+/**
  * The spec object to write as JSON. A control block appears only for a weight > 0; at least one
  * control must be on, since Transfer1 cannot run without one. Throws SpecError on bad input.
  */

@@ -10,7 +10,7 @@ import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
-import {downloadOutputs} from './output-download.js';
+import {downloadOutputs, videoNameOf} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
@@ -50,7 +50,7 @@ export class DockerExecutor implements Executor {
 		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		await stageRun(this.shell, job.prompt, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson}, events, options);
+		await stageRun(this.shell, job, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'starting the container'});
 		await this.startContainer(plan.dockerRun, plan.container);
 		if (signal?.aborted) {
@@ -122,7 +122,7 @@ export class DockerExecutor implements Executor {
 		const outputExists = remoteOutputs.some(entry => entry.name === 'output.mp4' && entry.type === 'file');
 		const failure = classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser});
 		if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
-		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal);
+		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal, undefined, videoNameOf(job));
 		metrics['exit_code'] = exitCode;
 		metrics['download_bytes'] = download.downloadedBytes;
 		// The container's log and exit code are read; its files stay on the host, the container goes.

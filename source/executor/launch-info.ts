@@ -1,8 +1,8 @@
 // A launch's first half, the same on every backend: the inputs uploaded by content (with
 // progress), then the run folder with its spec and what the upload did, written beside the run so
 // that whichever process follows it (maybe not the one that launched it) reports the same figures.
-import type {Prompt} from '../domain/model.js';
-import type {ExecutorEvents, LaunchOptions} from './executor.js';
+import {runInputs} from '../domain/model.js';
+import type {ExecutorEvents, Job, LaunchOptions} from './executor.js';
 import {type HostShell, abortReason} from './host-shell.js';
 import {type UploadReport, uploadInputs} from './input-upload.js';
 import {retryOnLoss} from './log-follower.js';
@@ -12,11 +12,11 @@ export const UPLOAD_END = STAGE_SPANS.uploading[1];
 
 export type RunFolder = {remoteDir: string; runDir: string; spec: string; specJson: string; launchInfo: string; files?: ReadonlyArray<[path: string, text: string]>};
 
-/** Uploads the prompt's inputs and writes the run folder; ends with the caller's beforeStart, unless aborted. */
-export async function stageRun(shell: HostShell, prompt: Prompt, folder: RunFolder, events: ExecutorEvents, options: LaunchOptions): Promise<void> {
+/** Uploads the job's inputs (runInputs) and writes the run folder; ends with the caller's beforeStart, unless aborted. */
+export async function stageRun(shell: HostShell, job: Pick<Job, 'run' | 'prompt'>, folder: RunFolder, events: ExecutorEvents, options: LaunchOptions): Promise<void> {
 	const {signal} = options;
 	let lastShown = -1;
-	const upload = await uploadInputs(shell, folder.remoteDir, prompt.inputs, ({sent, total, message}) => {
+	const upload = await uploadInputs(shell, folder.remoteDir, runInputs(job.run, job.prompt), ({sent, total, message}) => {
 		const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
 		if (fraction - lastShown < 0.001 && sent !== total) return;
 		lastShown = fraction;

@@ -2,7 +2,8 @@
 // bad docker setting fails at once instead of after the upload.
 import type {Config} from '../config/schema.js';
 import {ConfigError, ValidationError} from '../domain/errors.js';
-import {SpecError, buildControlnetSpec} from './controlnet-spec.js';
+import {UPSCALE_STEPS, runInputs} from '../domain/model.js';
+import {SpecError, buildControlnetSpec, buildUpscaleSpec} from './controlnet-spec.js';
 import {DockerCommandError, type DockerRunOptions, containerNameFor, dockerRunArgs} from './docker-command.js';
 import type {Job} from './executor.js';
 import {containerInputPaths} from './input-upload.js';
@@ -27,7 +28,10 @@ export function planLaunch(
 	const inContainer = runLayout(WORKSPACE, run.id);
 	let spec: Record<string, unknown>;
 	try {
-		spec = buildControlnetSpec({prompt, weights: run.control_weights, parameters: run.parameters, inputPaths: containerInputPaths(prompt.inputs)});
+		const inputPaths = containerInputPaths(runInputs(run, prompt));
+		spec = run.upscale
+			? buildUpscaleSpec({prompt: run.upscale.prompt ?? prompt.prompt_text, inputPath: inputPaths.video, weight: run.upscale.control_weight, parameters: run.parameters, steps: UPSCALE_STEPS})
+			: buildControlnetSpec({prompt, weights: run.control_weights, parameters: run.parameters, inputPaths});
 	} catch (error) {
 		if (error instanceof SpecError) throw new ValidationError(error.message);
 		throw error;

@@ -1,12 +1,17 @@
 // Brings a run's outputs home: output.mp4, output.txt and the generated control videos, into the
 // run's local outputs folder and nowhere else (names are checked in output-files.ts).
 import {mkdir} from 'node:fs/promises';
-import type {RunOutputs} from '../domain/model.js';
+import {UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
 import {type HostShell, abortReason} from './host-shell.js';
 import {retryOnLoss} from './log-follower.js';
 import {localTarget, planDownloads} from './output-files.js';
 
 export type DownloadReport = {outputs: RunOutputs; downloadedBytes: number; videoFound: boolean};
+
+/** The local name of a job's output video. */
+export function videoNameOf(job: {run: Pick<Run, 'upscale'>}): string {
+	return job.run.upscale ? UPSCALE_VIDEO : 'output.mp4';
+}
 
 export async function downloadOutputs(
 	shell: HostShell,
@@ -14,6 +19,8 @@ export async function downloadOutputs(
 	localOutputDir: string,
 	signal?: AbortSignal,
 	onFile?: (name: string, index: number, count: number) => void,
+	/** The local name of output.mp4 (an upscale's is output_4k.mp4). */
+	videoName = 'output.mp4',
 ): Promise<DownloadReport> {
 	const entries = await retryOnLoss(() => shell.readdir(remoteOutputDir), signal);
 	const planned = planDownloads(entries);
@@ -25,7 +32,7 @@ export async function downloadOutputs(
 	for (const [index, file] of planned.entries()) {
 		if (signal?.aborted) throw abortReason(signal);
 		onFile?.(file.name, index, planned.length);
-		const target = localTarget(localOutputDir, file.name);
+		const target = localTarget(localOutputDir, file.role.kind === 'video' ? videoName : file.name);
 		await retryOnLoss(() => shell.getFile(`${remoteOutputDir}/${file.name}`, target), signal);
 		downloadedBytes += file.size;
 		const {role} = file;

@@ -8,6 +8,7 @@ import {
 	RUN_STATUSES,
 	newRun,
 	type ControlWeights,
+	type UpscaleRequest,
 	type Parameters,
 	type Prompt,
 	type Run,
@@ -29,6 +30,7 @@ import {RunFiles} from './run-files.js';
 import {RunWatch} from './run-watch.js';
 import {applyFix, withMarks, type FixPlan, type FullVerifyReport} from './verify-fix.js';
 import {noteRun, rateRun} from './ratings.js';
+import {upscaleRequest} from './upscale.js';
 import {type HostBackend, HostPool} from './scheduler/host-pool.js';
 import {Leases, newHolder} from './scheduler/leases.js';
 import type {Move} from './scheduler/queue-order.js';
@@ -47,7 +49,7 @@ export type ServiceOptions = {
 	now?: () => Date;
 };
 
-export type RunChanges = {weights?: Partial<ControlWeights>; parameters?: Partial<Parameters>};
+export type RunChanges = {weights?: Partial<ControlWeights>; parameters?: Partial<Parameters>; upscale?: UpscaleRequest};
 
 /** How a run joins the queue. */
 export type SubmitOptions = {
@@ -198,6 +200,7 @@ export class WorkflowService {
 				priority: checkPriority(submit.priority ?? 0),
 				host: submit.host ?? null,
 				sweep_id: submit.sweepId ?? null,
+				...(changes.upscale && {upscale: changes.upscale}),
 			}),
 		);
 		await this.checkSubmit(Math.max(...runs.map(run => run.parameters.num_gpus)), submit.host);
@@ -311,6 +314,13 @@ export class WorkflowService {
 			.all();
 	}
 
+	/** Queues a 4K upscale of a finished run's output: a new run linked to it (parent_run_id). */
+	async upscaleRun(parentId: string, options: {weight?: number; prompt?: string} = {}, submit: SubmitOptions = {}): Promise<Run> {
+		const parent = this.getRun(parentId);
+		const upscale = await upscaleRequest(parent, options.weight, options.prompt);
+		return this.createRun(parent.prompt_id, {upscale, parameters: {num_gpus: parent.parameters.num_gpus, seed: parent.parameters.seed, fps: parent.parameters.fps}}, parent.id, submit);
+	}
+
 	/** Sets (1–5) or removes (null) a run's rating. */
 	rateRun(id: string, rating: number | null): Promise<Run> {
 		return rateRun(this.store, id, rating);
@@ -336,6 +346,10 @@ export class WorkflowService {
 		const run = this.store.get('runs', id);
 		if (!run) throw new NotFoundError(`no run ${id}`);
 		return run;
+	}
+
+	getRunOrNull(id: string): Run | null {
+		return this.store.get('runs', id) ?? null;
 	}
 
 	getRunWithPrompt(id: string): {run: Run; prompt: Prompt} {

@@ -74,6 +74,44 @@ test.serial('run streams the log to the end; the spec on the host carries the we
 	t.is((await remoteSpec(child!.id))['vis']?.control_weight, 0.3);
 });
 
+test.serial('upscale: a finished run to 4K as a new linked run (its output uploaded by content, the upscale spec, output_4k.mp4); refused without an output; the parent\'s rating shows', async t => {
+	await simulate({mode: 'ok'});
+	const first = await run('run', 'A lighthouse in the fog', inputs, '--json');
+	t.is(first.code, 0, first.stderr);
+	const [parent] = JSON.parse(first.stdout) as RunJson[];
+	t.is((await run('rate', parent!.id, '4')).code, 0);
+
+	const result = await run('upscale', parent!.id, '--weight', '0.4', '--json');
+	t.is(result.code, 0, result.stderr);
+	const [upscale] = JSON.parse(result.stdout) as Array<RunJson & {parent_run_id: string; upscale: {control_weight: number; input: {sha256: string}}}>;
+	t.is(upscale!.status, 'success');
+	t.is(upscale!.parent_run_id, parent!.id);
+	t.is(upscale!.upscale.control_weight, 0.4);
+	t.is(path.basename(upscale!.outputs.video!), 'output_4k.mp4');
+	t.deepEqual(await readFile(upscale!.outputs.video!), await readFile(parent!.outputs.video!), 'the stand-in returns its input: the parent\'s video went up');
+	const spec = (await remoteSpec(upscale!.id)) as Record<string, unknown>;
+	t.deepEqual(spec['upscale'], {control_weight: 0.4});
+	t.is(spec['num_steps'], 10);
+	t.is(spec['input_video_path'], `/workspace/.cosmos-tui/inputs/${upscale!.upscale.input.sha256}/video.mp4`);
+	t.is(spec['prompt'], 'A lighthouse in the fog');
+	for (const control of ['vis', 'edge', 'depth', 'seg']) t.false(control in spec, control);
+
+	const shown = await run('show', upscale!.id);
+	t.regex(shown.stdout, new RegExp(`upscale of ${parent!.id} \\(4K, weight 0\\.4\\)`));
+	const listed = await run('list', 'runs', '--limit', '3');
+	t.regex(listed.stdout, new RegExp(`${upscale!.id} .*\\(★★★★☆\\)`), 'an unrated upscale shows its parent\'s rating');
+
+	const again = await run('upscale', upscale!.id);
+	t.is(again.code, 1);
+	t.is(again.stderr, `cosmos-tui: ${upscale!.id} is an upscale already: its video is 4K\n`);
+	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');
+	const [oom] = JSON.parse(failed.stdout) as RunJson[];
+	const refused = await run('upscale', oom!.id);
+	t.is(refused.code, 1);
+	t.is(refused.stderr, `cosmos-tui: ${oom!.id} has no output video to upscale (failed)\n`);
+	t.regex((await run('upscale', parent!.id, '--weight', '2')).stderr, /^cosmos-tui: --weight must be a number from 0 to 1, got "2"/);
+});
+
 test.serial('a [cosmos-sim ...] marker in the prompt picks that run\'s failure, over cosmos-sim.json', async t => {
 	await simulate({mode: 'ok'});
 	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');

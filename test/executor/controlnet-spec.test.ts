@@ -1,6 +1,6 @@
 import test from 'ava';
 import {DEFAULT_PARAMETERS, type ControlWeights, type Parameters, type Prompt} from '../../source/domain/model.js';
-import {buildControlnetSpec, SpecError} from '../../source/executor/controlnet-spec.js';
+import {buildControlnetSpec, buildUpscaleSpec, SpecError} from '../../source/executor/controlnet-spec.js';
 
 const prompt: Prompt = {
 	id: 'ps_1',
@@ -97,5 +97,20 @@ test('bad parameters are rejected before they reach the GPU host', t => {
 	];
 	for (const partial of bad) {
 		t.throws(() => buildControlnetSpec({prompt, weights: weights({edge: 1}), parameters: {...DEFAULT_PARAMETERS, ...partial}, inputPaths: {video: 'v.mp4'}}), {instanceOf: SpecError}, JSON.stringify(partial));
+	}
+});
+
+test('an upscale spec: the input video, the upscale control only, its steps, the seed and fps; a weight outside 0..1 is refused', t => {
+	const parameters: Parameters = {...DEFAULT_PARAMETERS, seed: 7, fps: 30};
+	t.deepEqual(buildUpscaleSpec({prompt: 'a harbour', inputPath: '/workspace/in/video.mp4', weight: 0.5, parameters, steps: 10}), {
+		prompt: 'a harbour',
+		input_video_path: '/workspace/in/video.mp4',
+		num_steps: 10,
+		seed: 7,
+		fps: 30,
+		upscale: {control_weight: 0.5},
+	});
+	for (const weight of [-0.1, 1.5, Number.NaN]) {
+		t.throws(() => buildUpscaleSpec({prompt: 'a', inputPath: '/v.mp4', weight, parameters, steps: 10}), {instanceOf: SpecError, message: /upscale control weight must be a number from 0 to 1/});
 	}
 });

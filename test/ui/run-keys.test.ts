@@ -65,6 +65,7 @@ test('the controller runs the handler when the key applies, else says why and ru
 		openFolder: selected => calls.push(`folder ${selected.id}`),
 		rate: (selected, delta) => calls.push(`rate ${selected.id} ${delta}`),
 		note: selected => calls.push(`note ${selected.id}`),
+		upscale: selected => calls.push(`upscale ${selected.id}`),
 	};
 	runRunCommand('run.open-output', target(withOutput()), handlers, why => said.push(why));
 	runRunCommand('run.cancel', target(withOutput()), handlers, why => said.push(why));

@@ -7,6 +7,7 @@ import {listCommand, searchCommand, showCommand} from './list.js';
 import {prepareCommand} from './prepare.js';
 import {promptCommand} from './prompt.js';
 import {noteCommand, rateCommand} from './rate.js';
+import {upscaleCommand} from './upscale.js';
 import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
 import {doctorCommand, initCommand} from './setup.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
 	runCommand,
 	inferenceCommand,
 	rerunCommand,
+	upscaleCommand,
 	sweepCommand,
 	promptCommand,
 	listCommand,

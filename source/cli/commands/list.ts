@@ -120,9 +120,15 @@ function printRuns(context: Context, service: WorkflowService, runs: Run[]): voi
 			CONTROL_NAMES.map(c => run.control_weights[c]).join('/'),
 			formatDate(run.created_at),
 			formatDuration(elapsedSeconds(run.started_at, run.completed_at)),
-			ratingStars(run.rating),
+			run.rating == null && run.upscale && run.parent_run_id ? parentRating(service, run.parent_run_id) : ratingStars(run.rating),
 		]),
 	);
+}
+
+/** An upscale shows its parent's rating, in brackets, while it has none of its own. */
+function parentRating(service: WorkflowService, parentId: string): string {
+	const stars = ratingStars(service.getRunOrNull(parentId)?.rating);
+	return stars === '' ? '' : `(${stars})`;
 }
 
 function sortFlag(value: string | undefined): 'created' | 'rating' | undefined {
@@ -154,7 +160,7 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	const {out} = context;
 	out.line(`${out.paint('bold', run.id)}  ${out.status(run.status)}${run.stalled ? ' (stalled)' : ''}`);
 	out.line(`prompt    ${prompt.id} ${prompt.name}`);
-	if (run.parent_run_id) out.line(`rerun of  ${run.parent_run_id}`);
+	if (run.parent_run_id) out.line(`${run.upscale ? 'upscale of' : 'rerun of '} ${run.parent_run_id}${run.upscale ? ` (4K, weight ${run.upscale.control_weight})` : ''}`);
 	out.line(`weights   ${formatWeights(run.control_weights)}`);
 	out.line(`params    ${Object.entries(run.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 	out.line(`created   ${formatDate(run.created_at)}`);

@@ -10,7 +10,7 @@ import {containerNameFor} from '../docker-command.js';
 import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
 import {retryOnLoss} from '../log-follower.js';
-import {downloadOutputs} from '../output-download.js';
+import {downloadOutputs, videoNameOf} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
 import {layoutFromRunDir, runLayout} from '../remote-layout.js';
 import {createStallWatchdog, type StallWatchdog} from '../stall-watchdog.js';
@@ -70,7 +70,7 @@ export class SlurmExecutor implements Executor {
 		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planSlurmLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		await stageRun(this.shell, job.prompt, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
+		await stageRun(this.shell, job, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'submitting to Slurm'});
 		const jobId = await this.submit(plan.sbatch, plan.jobName);
 		if (signal?.aborted) {
@@ -206,7 +206,7 @@ export class SlurmExecutor implements Executor {
 		const outputExists = remoteOutputs.some(entry => entry.name === 'output.mp4' && entry.type === 'file');
 		const failure = classifySlurmEnd({state: state.state, reason: state.reason, exitCode: state.exitCode === null ? null : {code: state.exitCode, signal: state.signal}, logTail: logs.tail, outputExists, cancelledByUs});
 		if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
-		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal);
+		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal, undefined, videoNameOf(job));
 		metrics['exit_code'] = exitCode ?? -1;
 		metrics['slurm_state'] = state.state;
 		metrics['download_bytes'] = download.downloadedBytes;

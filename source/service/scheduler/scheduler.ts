@@ -5,7 +5,7 @@
 // and reads what the dispatcher records.
 import {setTimeout as delay} from 'node:timers/promises';
 import {ConfigError, ConflictError, NotFoundError, ValidationError} from '../../domain/errors.js';
-import {type Run, isActive} from '../../domain/model.js';
+import {type Run, isActive, runInputs} from '../../domain/model.js';
 import type {ExecutionResult, Executor, Job} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
 import {ACTIVE} from '../queue.js';
@@ -260,7 +260,7 @@ export class Scheduler {
 		let starting = false;
 		try {
 			if (!prompt) throw new NotFoundError(`its prompt ${run.prompt_id} was deleted`);
-			await checkInputsUnchanged(prompt.inputs);
+			await checkInputsUnchanged(runInputs(run, prompt));
 			executor = await hosts.executor(run.placement!.host);
 			const handle = await executor.launch(this.job(run), runEvents(this.deps, run.id, writer), {
 				signal,

@@ -64,7 +64,7 @@ export function detailLines(run: RunRow, logPath: string | null, now: number, en
 		...(run.cancel_requested_at && isActive(run.status) ? [{text: ' cancelling', color: 'yellow' as const}] : []),
 		{text: ` · ${formatDuration(duration)} · created ${formatDate(run.created_at)} · prompt ${plain(run.promptName)}`},
 	];
-	if (run.parent_run_id) first.push({text: ` · rerun of ${run.parent_run_id}`, dim: true});
+	if (run.parent_run_id) first.push({text: ` · ${run.upscale ? '4K upscale' : 'rerun'} of ${run.parent_run_id}`, dim: true});
 	if (run.sweep_id) first.push({text: ` · sweep ${run.sweep_id}`, dim: true});
 	if (run.rating != null) first.push({text: ` · ${ratingStars(run.rating)}`, color: 'yellow'});
 	if (run.note) first.push({text: ` · note: ${plain(run.note)}`, dim: true});

@@ -33,6 +33,8 @@ type Props = {
 export const RunsPane = memo(function RunsPane(props: Props) {
 	const {items, shown, selected, focused, width, height, filter, editingFilter, filterSelected, total, promptName, now, durations} = props;
 	const scope = promptName === null ? 'all' : `of ${promptName}`;
+	// An upscale shows its parent's rating while it has none of its own (the parent is usually in view).
+	const ratings = new Map(items.flatMap(item => (item.kind === 'sweep' ? [] : [[item.run.id, item.run.rating ?? null] as const])));
 	return (
 		<Pane title="2 Runs" status={`${scope} · ${filterStatus(filter, editingFilter, shown, total, filterSelected)}`} focused={focused} width={width} height={height}>
 			<ListRows
@@ -48,7 +50,7 @@ export const RunsPane = memo(function RunsPane(props: Props) {
 							segments={
 								item.kind === 'sweep'
 									? fitSegments(sweepRow(item), width - 2, isSelected)
-									: runRow(item.run, {now, durations, width: width - 2, showPrompt: promptName === null, pad: isSelected, indent: item.inSweep})
+									: runRow(item.run, {now, durations, width: width - 2, showPrompt: promptName === null, pad: isSelected, indent: item.inSweep, parentRating: item.run.upscale && item.run.parent_run_id ? ratings.get(item.run.parent_run_id) : null})
 							}
 						/>
 					</Box>

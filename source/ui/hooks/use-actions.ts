@@ -230,6 +230,16 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			}
 		},
 
+		/** Queues a 4K upscale of the run (weight 0.5) and says which run it is. */
+		async upscale(run: Run) {
+			try {
+				const upscale = await service.upscaleRun(run.id);
+				flash(`${upscale.id} queued: ${run.id} upscaled to 4K`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
 		/** Saves the note being written; a refusal (too long) stays in the dialog. */
 		async saveNote(runId: string, text: string) {
 			try {

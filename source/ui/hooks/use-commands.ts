@@ -68,6 +68,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		openFolder: run => void actions.openOutputFolder(run),
 		rate: (run, delta) => void actions.rate(run, delta),
 		note: run => dispatch({type: 'open', modal: {kind: 'note', runId: run.id, text: run.note ?? '', error: null}}),
+		upscale: run => void actions.upscale(run),
 	};
 	const promptHandlers: PromptHandlers = {
 		open: () => {

@@ -85,7 +85,7 @@ export function parametersText(run: Pick<Run, 'parameters'>): string {
 /** One row of the runs pane, cut to `width` columns; `indent` for a run under its sweep's row. */
 export function runRow(
 	run: Run & {promptName: string},
-	options: {now: number; durations: readonly DurationSample[]; width: number; showPrompt: boolean; pad?: boolean; indent?: boolean},
+	options: {now: number; durations: readonly DurationSample[]; width: number; showPrompt: boolean; pad?: boolean; indent?: boolean; parentRating?: number | null | undefined},
 ): Segment[] {
 	const color = STATUS_COLORS[run.status];
 	// A running run shows its stage where the others show their status: the icon says running.
@@ -94,9 +94,16 @@ export function runRow(
 		{text: `${run.stalled ? '!' : STATUS_ICONS[run.status]} `, color: run.stalled ? 'yellow' : color},
 		{text: `${run.id} `},
 		...(run.status === 'running' ? [] : [{text: run.status.padEnd(10), color}]),
+		// Before the progress, so that a narrow pane still shows them: 4K for an upscale, the stars
+		// (an unrated upscale's parent's, dimmed).
+		...(run.upscale ? [{text: '4K ', color: 'cyan' as const}] : []),
+		...(run.rating != null
+			? [{text: `${ratingStars(run.rating)} `, color: 'yellow' as const}]
+			: options.parentRating != null
+				? [{text: `${ratingStars(options.parentRating)} `, dim: true}]
+				: []),
 		...runProgress(run, options.now, options.durations, options.width < 60 ? 6 : 10),
 		{text: `  ${CONTROL_NAMES.map(name => String(run.control_weights[name]).replace(/^0\./, '.')).join('/')}`, dim: true},
-		...(run.rating == null ? [] : [{text: `  ${ratingStars(run.rating)}`, color: 'yellow' as const}]),
 	];
 	if (options.showPrompt) segments.push({text: `  ${plain(run.promptName)}`, dim: true});
 	return fitSegments(segments, options.width, options.pad);
