@@ -44,6 +44,7 @@ export const FLAGS = {
 	out: {type: 'string'},
 	rating: {type: 'string'},
 	weight: {type: 'string'},
+	enhance: {type: 'boolean'},
 	sort: {type: 'string'},
 	fix: {type: 'boolean'},
 	vis: {type: 'string'},
@@ -69,7 +70,7 @@ export const GLOBAL_FLAGS: readonly FlagName[] = ['dataDir', 'config', 'help', '
 /** How a run joins the queue: every command that submits takes these. */
 export const SUBMIT_FLAGS: readonly FlagName[] = ['priority', 'host', 'detach', 'json', 'acceptNewHostKey'];
 export const RUN_FLAGS: readonly FlagName[] = [
-	'weights', 'steps', 'guidance', 'seed', 'fps', 'sigmaMax', 'blurStrength', 'cannyThreshold', 'gpus', ...SUBMIT_FLAGS,
+	'weights', 'steps', 'guidance', 'seed', 'fps', 'sigmaMax', 'blurStrength', 'cannyThreshold', 'gpus', 'enhance', ...SUBMIT_FLAGS,
 ];
 
 export const kebab = (name: string) => `--${name.replaceAll(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`;
@@ -98,6 +99,7 @@ export function runChanges(flags: Flags): RunChanges {
 	return {
 		parameters: parameters as Partial<Parameters>,
 		weights: flags.weights === undefined ? {} : parseWeightsFlag(flags.weights),
+		...(flags.enhance && {enhance: true}),
 	};
 }
 

@@ -154,6 +154,10 @@ export type Run = {
 	note?: string | null;
 	/** Set on a 4K upscale of another run (parent_run_id): its input is that run's output. */
 	upscale?: UpscaleRequest | null;
+	/** The run asked the prompt upsampler (Pixtral) to rewrite its prompt first (`run --enhance`). */
+	enhance_prompt?: boolean;
+	/** What the upsampler made of the prompt: output.txt of an enhanced run that succeeded. */
+	upsampled_prompt?: string | null;
 	remote: RemoteHandle | null;
 	metrics: Record<string, number | string>;
 	created_at: string;

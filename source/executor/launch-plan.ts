@@ -46,7 +46,9 @@ export function planLaunch(
 		specPath: inContainer.spec,
 		outputDir: inContainer.outputDir,
 	});
-	const specJson = `${JSON.stringify({...spec, ...specExtras}, null, 2)}\n`;
+	// The upsampler needs the GPU memory the diffusion model holds: offloaded, as upstream advises (contract §6).
+	const enhance = run.enhance_prompt && !run.upscale ? {upsample_prompt: true, offload_prompt_upsampler: true} : {};
+	const specJson = `${JSON.stringify({...spec, ...enhance, ...specExtras}, null, 2)}\n`;
 	return {container, hostRun: runLayout(paths.remoteDir, run.id), specJson, dockerRun};
 }
 

@@ -49,7 +49,7 @@ export type ServiceOptions = {
 	now?: () => Date;
 };
 
-export type RunChanges = {weights?: Partial<ControlWeights>; parameters?: Partial<Parameters>; upscale?: UpscaleRequest};
+export type RunChanges = {weights?: Partial<ControlWeights>; parameters?: Partial<Parameters>; upscale?: UpscaleRequest; /** Let the prompt upsampler rewrite the prompt first. */ enhance?: boolean};
 
 /** How a run joins the queue. */
 export type SubmitOptions = {
@@ -201,6 +201,7 @@ export class WorkflowService {
 				host: submit.host ?? null,
 				sweep_id: submit.sweepId ?? null,
 				...(changes.upscale && {upscale: changes.upscale}),
+				...(changes.enhance && {enhance_prompt: true}),
 			}),
 		);
 		await this.checkSubmit(Math.max(...runs.map(run => run.parameters.num_gpus)), submit.host);
@@ -269,6 +270,9 @@ export class WorkflowService {
 			{
 				weights: {...parent.control_weights, ...changes.weights},
 				parameters: {...parent.parameters, ...changes.parameters},
+				// A rerun of an upscale upscales again; an enhanced run's rerun is enhanced too.
+				...(parent.upscale && {upscale: parent.upscale}),
+				...((changes.enhance ?? parent.enhance_prompt) && {enhance: true}),
 			},
 			parent.id,
 			submit,

@@ -112,6 +112,29 @@ test.serial('upscale: a finished run to 4K as a new linked run (its output uploa
 	t.regex((await run('upscale', parent!.id, '--weight', '2')).stderr, /^cosmos-tui: --weight must be a number from 0 to 1, got "2"/);
 });
 
+test.serial('run --enhance: the spec asks for the prompt upsampler (offloaded); the upsampled text comes back on the run; a rerun keeps it', async t => {
+	await simulate({mode: 'ok'});
+	const result = await run('run', 'A quiet harbour', inputs, '--weights', 'vis=0.4', '--enhance', '--json');
+	t.is(result.code, 0, result.stderr);
+	const [enhanced] = JSON.parse(result.stdout) as Array<RunJson & {enhance_prompt: boolean; upsampled_prompt: string}>;
+	t.is(enhanced!.status, 'success');
+	t.true(enhanced!.enhance_prompt);
+	t.is(enhanced!.upsampled_prompt, 'A quiet harbour Rendered in rich cinematic detail, with soft volumetric light and natural motion.');
+	const spec = (await remoteSpec(enhanced!.id)) as Record<string, unknown>;
+	t.is(spec['upsample_prompt'], true);
+	t.is(spec['offload_prompt_upsampler'], true);
+	t.regex((await run('show', enhanced!.id)).stdout, /\nenhanced  A quiet harbour Rendered in rich cinematic detail/);
+
+	const rerun = await run('rerun', enhanced!.id, '--detach', '--json');
+	const [again] = JSON.parse(rerun.stdout) as Array<{enhance_prompt?: boolean}>;
+	t.true(again!.enhance_prompt, 'a rerun of an enhanced run is enhanced');
+	await run('cancel', (again as {id?: string}).id ?? '');
+	const plainRun = await run('run', 'A quiet harbour', inputs, '--json');
+	const [notEnhanced] = JSON.parse(plainRun.stdout) as Array<{id: string; upsampled_prompt?: string}>;
+	t.is(notEnhanced!.upsampled_prompt, undefined);
+	t.false('upsample_prompt' in ((await remoteSpec(notEnhanced!.id)) as Record<string, unknown>));
+});
+
 test.serial('a [cosmos-sim ...] marker in the prompt picks that run\'s failure, over cosmos-sim.json', async t => {
 	await simulate({mode: 'ok'});
 	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');

@@ -143,6 +143,8 @@ async function transfer(argv) {
 		control.input_control = pyJoin(args.video_save_folder, `${key}_input_control_0.mp4`);
 	}
 
+	if (args.upsample_prompt) upsamplePrompt(args, controlList);
+
 	await pace();
 	info('generate', `Running batch generation with batch_size=${args.batch_size}`);
 	info('guardrail', 'Running guardrail checks on all prompts');
@@ -202,6 +204,24 @@ async function transfer(argv) {
 	if (sim.hostileFiles) hostileFiles(args.video_save_folder);
 	info('saved', `Saved video to ${videoPath}`);
 	info('saved', `Saved prompt to ${promptPath}`);
+}
+
+/**
+ * --upsample_prompt: Pixtral rewrites the prompt on rank 0 before generation (contract §6). The hint
+ * is vis or edge when present, else the first of seg and depth; with none, the prompt stays. The
+ * stand-in's "rewrite" is recognisable: the prompt plus a fixed sentence of detail.
+ */
+function upsamplePrompt(args, controlList) {
+	const keys = controlList.map(([key]) => key);
+	const hint = keys.includes('vis') || keys.includes('edge') ? 'vis' : keys.find(key => key === 'seg' || key === 'depth');
+	if (!hint) {
+		warning('upsampler', 'No vis, edge, seg or depth control: the prompt is not upsampled');
+		return;
+	}
+	info('upsampler', `Loading prompt upsampler from checkpoints/nvidia/Cosmos-UpsamplePrompt1-12B-Transfer/${hint === 'vis' ? 'viscontrol' : hint === 'seg' ? 'segmentation' : 'depth'}`);
+	args.prompt = `${String(args.prompt).trim()} Rendered in rich cinematic detail, with soft volumetric light and natural motion.`;
+	info('upsampler', `Upsampled prompt: ${args.prompt}`);
+	if (args.offload_prompt_upsampler) info('upsampler', 'Offloading prompt upsampler');
 }
 
 async function main() {

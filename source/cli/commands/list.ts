@@ -174,6 +174,7 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	if (run.sweep_id) out.line(`sweep     ${run.sweep_id}`);
 	if (run.rating != null) out.line(`rating    ${ratingStars(run.rating)} ${run.rating}/5`);
 	if (run.note) out.line(`note      ${run.note}`);
+	if (run.enhance_prompt) out.line(`enhanced  ${run.upsampled_prompt ?? (run.status === 'success' ? '(no upsampled text came back)' : 'the prompt upsampler rewrites the prompt first')}`);
 }
 
 /**

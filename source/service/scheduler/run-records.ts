@@ -1,5 +1,6 @@
 // How the scheduler writes a run: one guarded update, the final patch from an executor's result,
 // and the executor events that become log lines, progress records and store updates.
+import {readFile} from 'node:fs/promises';
 import {ConflictError, ValidationError} from '../../domain/errors.js';
 import type {Progress, PromptInputs, Run} from '../../domain/model.js';
 import type {ExecutionResult, ExecutorEvents} from '../../executor/executor.js';
@@ -91,4 +92,12 @@ export async function checkInputsUnchanged(inputs: PromptInputs): Promise<void> 
 			throw new ValidationError(`input video changed since the prompt was made: ${input.path}; create a new prompt`);
 		}
 	}
+}
+
+/** An enhanced run's upsampled prompt: the prompt text transfer.py saved (output.txt), once it succeeded. */
+export async function upsampledPrompt(run: Run | undefined, result: ExecutionResult): Promise<Pick<Run, 'upsampled_prompt'>> {
+	const file = result.outputs.prompt_text;
+	if (!run?.enhance_prompt || result.status !== 'success' || !file) return {};
+	const text = await readFile(file, 'utf8').catch(() => null);
+	return text === null ? {} : {upsampled_prompt: text.trim()};
 }

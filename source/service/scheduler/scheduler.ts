@@ -16,7 +16,7 @@ import type {HostPool} from './host-pool.js';
 import {DISPATCHER_LEASE, type Leases, followLease} from './leases.js';
 import {type Placed, planPlacements} from './placement.js';
 import {sortQueue} from './queue-order.js';
-import {checkInputsUnchanged, endResult, finishPatch, runEvents, updateRun} from './run-records.js';
+import {checkInputsUnchanged, endResult, finishPatch, runEvents, updateRun, upsampledPrompt} from './run-records.js';
 
 export type SchedulerDeps = {
 	store: Store;
@@ -402,7 +402,8 @@ export class Scheduler {
 	}
 
 	private async end(runId: string, result: ExecutionResult): Promise<void> {
-		await updateRun(this.deps.store, runId, current => (isActive(current.status) ? finishPatch(current, result, this.deps.now()) : null));
+		const upsampled = await upsampledPrompt(this.deps.store.get('runs', runId), result);
+		await updateRun(this.deps.store, runId, current => (isActive(current.status) ? {...finishPatch(current, result, this.deps.now()), ...upsampled} : null));
 	}
 
 	/** With nothing active (checked in the same transaction as the release), gives up the lease. */

@@ -3,6 +3,7 @@
 // waits), its sweep and where its files are. Long values wrap (nothing is cut); the dialog
 // scrolls when taller than the screen.
 import type {Sweep} from '../../domain/model.js';
+import {ratingStars} from '../../domain/rating.js';
 import {formatDate, formatDuration} from '../../format/format.js';
 import type {QueueEntry} from '../../service/queue.js';
 import type {RunRow} from '../data/live-data.js';
@@ -49,13 +50,15 @@ export function RunDetails({run, promptText, logPath, entry, sweep, scroll = 0, 
 		['started', formatDate(run.started_at)],
 		['finished', formatDate(run.completed_at)],
 		['duration', formatDuration(runDuration(run))],
-		['rerun of', run.parent_run_id ?? '-'],
+		[run.upscale ? 'upscale of' : 'rerun of', run.parent_run_id ? `${run.parent_run_id}${run.upscale ? ` (4K, weight ${run.upscale.control_weight})` : ''}` : '-'],
 		['sweep', run.sweep_id ? `${run.sweep_id}${sweep ? ` · ${sweep.run_ids.length} runs · ${axesText(sweep)}` : ''}` : '-'],
 		['output', run.outputs.video ?? '-'],
 		['log', logPath],
 		['job', run.remote ? `${run.remote.backend} ${run.remote.host} ${run.remote.job} ${run.remote.run_dir}` : '-'],
 	];
 	if (entry) rows.splice(2, 0, ['queue', `#${entry.position}, priority ${run.priority}: ${plain(entry.reason)}`]);
+	if (run.enhance_prompt) rows.splice(4, 0, ['enhanced', plain(run.upsampled_prompt ?? 'the prompt upsampler rewrites the text first')]);
+	if (run.rating != null || run.note) rows.push(['rating', `${ratingStars(run.rating) || 'not rated'}${run.note ? ` · ${plain(run.note)}` : ''}`]);
 	if (run.error_message) rows.push(['error', `${run.failure_kind ? `${run.failure_kind}: ` : ''}${plain(run.error_message)}`]);
 	return (
 		<Dialog title={`Run ${run.id}`} width={width} height={height}>
