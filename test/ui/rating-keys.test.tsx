@@ -1,18 +1,12 @@
 // + and - rate the selected run from the runs pane: the store changes, the row shows the stars, and
 // a key that cannot apply says why.
-import {appTest} from './helpers/app-test.js';
-import {renderApp} from './helpers/render-app.js';
-import {seed} from './helpers/runs.js';
+import {appTest, openOnSuccessfulRun} from './helpers/app-test.js';
 
 const test = appTest();
 
 test.serial('+ rates the selected run up a star at a time, - takes one away; the row and the details follow', async t => {
-	const {ok} = await seed(t.context.fixture);
+	const {ok, app} = await openOnSuccessfulRun(t, {columns: 120, rows: 30});
 	const {service} = t.context.fixture;
-	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 120, rows: 30}));
-	await app.press('2', 'G');
-	// The oldest run, at the bottom, is the successful one; the details strip names the selection.
-	await app.waitFor(frame => frame.split('\n').some(line => line.trimStart().startsWith(`${ok.id} success`)), 'the successful run selected');
 	await app.press('-');
 	await app.waitFor(frame => frame.includes(`${ok.id} is not rated`), 'why - does nothing on an unrated run');
 	await app.press('+', '+', '+');
@@ -25,11 +19,8 @@ test.serial('+ rates the selected run up a star at a time, - takes one away; the
 });
 
 test.serial('m writes a note on the selected run: typed, saved with Enter, shown in the details; Esc leaves it; empty removes it', async t => {
-	const {ok} = await seed(t.context.fixture);
+	const {ok, app} = await openOnSuccessfulRun(t, {columns: 120, rows: 30});
 	const {service} = t.context.fixture;
-	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 120, rows: 30}));
-	await app.press('2', 'G');
-	await app.waitFor(frame => frame.split('\n').some(line => line.trimStart().startsWith(`${ok.id} success`)), 'the successful run selected');
 	await app.press('m');
 	await app.waitFor(frame => frame.includes(`Note on ${ok.id}`), 'the note dialog');
 	await app.press('fog too thin');

@@ -1,19 +1,13 @@
 // U queues a 4K upscale of the selected run; the new run is marked 4K and shows its parent's rating
 // until it has its own; a run without an output says why U does nothing.
-import {appTest} from './helpers/app-test.js';
-import {renderApp} from './helpers/render-app.js';
-import {seed} from './helpers/runs.js';
+import {appTest, openOnSuccessfulRun, selectedRunIs} from './helpers/app-test.js';
 
 const test = appTest();
 
 test.serial('U upscales the selected run: a linked 4K run queued, shown with the parent\'s stars; on a failed run U says why not', async t => {
-	const {ok, failed} = await seed(t.context.fixture);
+	const {ok, failed, app} = await openOnSuccessfulRun(t, {columns: 140, rows: 30});
 	const {service} = t.context.fixture;
 	await service.rateRun(ok.id, 4);
-	const app = (t.context.app = await renderApp(t.context.fixture, {columns: 140, rows: 30}));
-	const selected = (id: string, status: string) => (frame: string) => frame.split('\n').some(line => line.trimStart().startsWith(`${id} ${status}`));
-	await app.press('2', 'G');
-	await app.waitFor(selected(ok.id, 'success'), 'the successful run selected');
 	await app.press('U');
 	await app.waitFor(frame => frame.includes(`upscaled to 4K`), 'the upscale queued');
 	const upscale = service.listRuns({limit: 10}).find(run => run.parent_run_id === ok.id && run.upscale);
@@ -22,7 +16,7 @@ test.serial('U upscales the selected run: a linked 4K run queued, shown with the
 	await app.waitFor(frame => frame.split('\n').some(line => line.includes(upscale!.id) && line.includes('4K ★★★★☆')), 'the 4K run with its parent\'s rating');
 
 	await app.press('k');
-	await app.waitFor(selected(failed.id, 'failed'), 'the failed run selected');
+	await app.waitFor(selectedRunIs(failed.id, 'failed'), 'the failed run selected');
 	await app.press('U');
 	await app.waitFor(frame => frame.includes(`${failed.id} has no output video to upscale (failed)`), 'why U does nothing');
 	t.is(service.listRuns({limit: 10}).filter(run => run.upscale).length, 1);
