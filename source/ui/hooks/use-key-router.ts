@@ -26,6 +26,8 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 	/** For the input being handled: null when it held no mouse report, else the text left of it. */
 	const leftOfMouse = useRef<string | null>(null);
 	const queue = useRef<KeyPress[]>([]);
+	/** A press ran and its render has not been committed yet. */
+	const unrendered = useRef(false);
 	// Bumped to render again while presses wait: the next one runs after that render is committed.
 	const [, setPending] = useState(0);
 
@@ -39,9 +41,15 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 	// never against a stale one.
 	useEffect(() => {
 		const next = queue.current.shift();
-		if (next === undefined) return;
+		if (next === undefined) {
+			unrendered.current = false;
+			return;
+		}
+
+		unrendered.current = true;
 		run(next);
-		if (queue.current.length > 0) setPending(count => count + 1);
+		// Render once more, so that the next press (queued, or read later) sees what this one did.
+		setPending(count => count + 1);
 	});
 
 	const handler = useCallback(
@@ -51,9 +59,15 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 			if (left === '') return;
 			const keepText = latest.current.contexts.some(context => TEXT_CONTEXTS.includes(context));
 			const presses = left === null ? keyPresses(input, key, keepText) : keyPresses(left, PLAIN_KEY, keepText);
-			if (queue.current.length === 0 && presses.length > 0) run(presses.shift()!);
+			// A press runs at once only when nothing is waiting and the last one has been drawn: a
+			// press run by the effect below may have changed the state without a render yet, and the
+			// next read (a typed "0.9" after Tab) must not resolve against the screen before it.
+			if (queue.current.length === 0 && !unrendered.current && presses.length > 0) {
+				unrendered.current = true;
+				run(presses.shift()!);
+			}
 			queue.current.push(...presses);
-			if (presses.length > 0) setPending(count => count + 1);
+			if (presses.length > 0 || unrendered.current) setPending(count => count + 1);
 		},
 		[run],
 	);
