@@ -66,6 +66,7 @@ test('the controller runs the handler when the key applies, else says why and ru
 		rate: (selected, delta) => calls.push(`rate ${selected.id} ${delta}`),
 		note: selected => calls.push(`note ${selected.id}`),
 		upscale: selected => calls.push(`upscale ${selected.id}`),
+		enhance: selected => calls.push(`enhance ${selected.id}`),
 	};
 	runRunCommand('run.open-output', target(withOutput()), handlers, why => said.push(why));
 	runRunCommand('run.cancel', target(withOutput()), handlers, why => said.push(why));

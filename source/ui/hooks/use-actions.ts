@@ -230,6 +230,16 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			}
 		},
 
+		/** Reruns it with the prompt upsampler first (run --enhance) and says which run it is. */
+		async enhance(run: Run) {
+			try {
+				const enhanced = await service.rerun(run.id, {enhance: true});
+				flash(`${enhanced.id} queued: ${run.id} again, its prompt enhanced first`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
 		/** Queues a 4K upscale of the run (weight 0.5) and says which run it is. */
 		async upscale(run: Run) {
 			try {

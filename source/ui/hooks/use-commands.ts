@@ -69,6 +69,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		rate: (run, delta) => void actions.rate(run, delta),
 		note: run => dispatch({type: 'open', modal: {kind: 'note', runId: run.id, text: run.note ?? '', error: null}}),
 		upscale: run => void actions.upscale(run),
+		enhance: run => void actions.enhance(run),
 	};
 	const promptHandlers: PromptHandlers = {
 		open: () => {

@@ -16,6 +16,7 @@ export const RUN_BINDINGS = [
 	{id: 'run.rate-up', keys: ['+'], label: 'rate +', context: 'run', description: 'Rate the selected run one star higher (none → 1 … 5)'},
 	{id: 'run.rate-down', keys: ['-'], label: 'rate -', context: 'run', description: 'Rate the selected run one star lower (1 → none)'},
 	{id: 'run.note', keys: ['m'], label: 'note', context: 'run', description: 'Write a note on the selected run (a memo: shown in the details, found by /)'},
+	{id: 'run.enhance', keys: ['E'], label: 'rerun enhanced', context: 'run', description: "Rerun with its weights, the prompt upsampler (Pixtral) rewriting the prompt first (as run --enhance); the details show what it wrote"},
 	{id: 'run.upscale', keys: ['U'], label: 'upscale 4K', context: 'run', description: "Queue a 4K upscale of the selected run's output (weight 0.5; cosmos-tui upscale takes another)"},
 ] as const satisfies readonly Binding[];
 
@@ -40,6 +41,7 @@ export type RunHandlers = {
 	rate(run: SelectedRun, delta: 1 | -1): void;
 	note(run: SelectedRun): void;
 	upscale(run: SelectedRun): void;
+	enhance(run: SelectedRun): void;
 };
 
 type RunCommand = {
@@ -80,6 +82,10 @@ export const RUN_COMMANDS: Record<RunCommandId, RunCommand> = {
 		run: (run, handlers) => handlers.rate(run, -1),
 	},
 	'run.note': {run: (run, handlers) => handlers.note(run)},
+	'run.enhance': {
+		whyNot: run => (run.upscale ? `${run.id} is an upscale: there is no prompt to enhance (E on its parent)` : null),
+		run: (run, handlers) => handlers.enhance(run),
+	},
 	'run.upscale': {
 		whyNot: run => (run.upscale ? `${run.id} is an upscale already` : run.status !== 'success' || !run.outputs.video ? `${run.id} has no output video to upscale (${run.status})` : null),
 		run: (run, handlers) => handlers.upscale(run),

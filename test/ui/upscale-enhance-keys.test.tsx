@@ -1,5 +1,5 @@
-// U queues a 4K upscale of the selected run; the new run is marked 4K and shows its parent's rating
-// until it has its own; a run without an output says why U does nothing.
+// U queues a 4K upscale of the selected run (marked 4K, showing its parent's rating until rated),
+// and E reruns it with the prompt upsampler first; a run they cannot apply to says why not.
 import {appTest, openOnSuccessfulRun, selectedRunIs} from './helpers/app-test.js';
 
 const test = appTest();
@@ -20,4 +20,21 @@ test.serial('U upscales the selected run: a linked 4K run queued, shown with the
 	await app.press('U');
 	await app.waitFor(frame => frame.includes(`${failed.id} has no output video to upscale (failed)`), 'why U does nothing');
 	t.is(service.listRuns({limit: 10}).filter(run => run.upscale).length, 1);
+});
+
+test.serial('E reruns the selected run with the prompt upsampler first; on an upscale E says why not', async t => {
+	const {ok, app} = await openOnSuccessfulRun(t, {columns: 140, rows: 30});
+	const {service} = t.context.fixture;
+	await app.press('E');
+	await app.waitFor(frame => frame.includes('its prompt enhanced first'), 'the enhanced rerun queued');
+	const enhanced = service.listRuns({limit: 10}).find(run => run.parent_run_id === ok.id && run.enhance_prompt);
+	t.truthy(enhanced, 'a rerun asking for the upsampler');
+	t.deepEqual(enhanced!.control_weights, ok.control_weights);
+
+	const upscale = await service.upscaleRun(ok.id);
+	await app.waitFor(frame => frame.includes(upscale.id), 'the upscale on screen');
+	await app.press('g');
+	await app.waitFor(selectedRunIs(upscale.id, 'queued'), 'the upscale selected');
+	await app.press('E');
+	await app.waitFor(frame => frame.includes(`${upscale.id} is an upscale: there is no prompt to enhance`), 'why E does nothing');
 });
