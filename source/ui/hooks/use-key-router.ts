@@ -67,7 +67,9 @@ export function useKeyRouter(contexts: readonly KeyContext[], onCommand: Command
 				run(presses.shift()!);
 			}
 			queue.current.push(...presses);
-			if (presses.length > 0 || unrendered.current) setPending(count => count + 1);
+			// Queued presses run after a render (the effect below); the one run now renders by itself
+			// if it changed anything (forcing a render for it would redraw a busy screen twice).
+			if (presses.length > 0) setPending(count => count + 1);
 		},
 		[run],
 	);
