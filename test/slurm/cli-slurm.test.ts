@@ -72,10 +72,13 @@ serial('three runs on two GPUs: Slurm runs two and queues one (its reason shown)
 		ids.push(submitted.stdout.trim());
 	}
 	// All three go to Slurm at once (it queues them itself); one waits for a GPU.
+	// Only with both GPUs taken is the waiting one settled (a job can wait a moment before the
+	// scheduler's first pass starts it): two runs past the queue, one queued on the cluster.
 	const pending = await pollUntil(async () => {
 		const runs = await Promise.all(ids.map(show));
-		const queued = runs.find(candidate => (candidate as RunJson & {progress?: {message: string}}).progress?.message.startsWith('queued on cluster'));
-		return runs.every(candidate => candidate.status === 'running') && queued ? queued : undefined;
+		const waits = (candidate: RunJson) => (candidate as RunJson & {progress?: {message: string} | null}).progress?.message.startsWith('queued on cluster') === true;
+		const queued = runs.filter(candidate => waits(candidate));
+		return runs.every(candidate => candidate.status === 'running') && queued.length === 1 ? queued[0] : undefined;
 	}, 60_000, 'two runs running and one queued on the cluster');
 	const shown = await run('show', pending.id);
 	t.regex(shown.stdout, /queued on cluster: (Resources|Priority)/);

@@ -66,21 +66,24 @@ serial('three one-GPU runs on two GPUs: status shows GPUs 2 of 2 allocated and t
 		t.is(submitted.code, 0, submitted.stderr);
 		ids.push(submitted.stdout.trim());
 	}
-	const waiting = await pollUntil(async () => {
-		const runs = await Promise.all(ids.map(show));
-		return runs.find(candidate => candidate.status === 'running' && candidate.progress?.message.startsWith('queued on cluster: '));
-	}, 60_000, 'one run queued on the cluster');
-	const reason = /^queued on cluster: (\S+)/.exec(waiting.progress!.message)![1]!;
-
-	// Slurm's own answer: both GPUs allocated, our three jobs, the waiting one PENDING with its reason.
+	// Slurm's own answer first: both GPUs allocated, our three jobs, one PENDING with its reason. (A job
+	// can be pending for a moment before the scheduler's first pass starts it: which one waits is
+	// known only once two run.)
 	const cluster = await pollUntil(async () => {
 		const json = await statusJson();
-		return json.cluster?.nodes[0]?.gpusAllocated === 2 && json.cluster.jobs.length === 3 ? json.cluster : undefined;
-	}, 60_000, 'both GPUs allocated and three jobs');
+		const {cluster: state} = json;
+		return state?.nodes[0]?.gpusAllocated === 2 && state.jobs.length === 3 && state.jobs.filter(job => job.state === 'RUNNING').length === 2 ? state : undefined;
+	}, 60_000, 'both GPUs allocated, two jobs running and a third');
 	t.deepEqual(cluster.jobs.map(job => job.runId).sort(), [...ids].sort());
-	const pending = cluster.jobs.find(job => job.runId === waiting.id)!;
+	const pending = cluster.jobs.find(job => job.state !== 'RUNNING')!;
 	t.is(pending.state, 'PENDING');
 	t.regex(pending.reason ?? '', /^(Resources|Priority)$/);
+	// The run of that job says why it waits, from Slurm's reason.
+	const waiting = await pollUntil(async () => {
+		const candidate = await show(pending.runId);
+		return candidate.status === 'running' && candidate.progress?.message.startsWith('queued on cluster: ') ? candidate : undefined;
+	}, 60_000, 'the pending job\'s run queued on the cluster');
+	const reason = /^queued on cluster: (\S+)/.exec(waiting.progress!.message)![1]!;
 	t.regex(pending.jobId, /^\d+$/);
 
 	const text = await run('status');
