@@ -10,7 +10,7 @@ import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
-import {downloadOutputs, videoNameOf} from './output-download.js';
+import {collectOutputs} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
@@ -118,11 +118,8 @@ export class DockerExecutor implements Executor {
 		events.exited?.();
 		const exitCode = logs.state.exitCode;
 		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
-		const remoteOutputs = await retryOnLoss(() => this.shell.readdir(layout.outputDir), signal);
-		const outputExists = remoteOutputs.some(entry => entry.name === 'output.mp4' && entry.type === 'file');
-		const failure = classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser});
-		if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
-		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal, undefined, videoNameOf(job));
+		const classify = (outputExists: boolean) => classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser});
+		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
 		metrics['exit_code'] = exitCode;
 		metrics['download_bytes'] = download.downloadedBytes;
 		// The container's log and exit code are read; its files stay on the host, the container goes.

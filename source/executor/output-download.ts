@@ -2,9 +2,11 @@
 // run's local outputs folder and nowhere else (names are checked in output-files.ts).
 import {mkdir} from 'node:fs/promises';
 import {UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
-import {type HostShell, abortReason} from './host-shell.js';
+import type {ExecutorEvents, Job} from './executor.js';
+import {type HostShell, type RemoteEntry, abortReason} from './host-shell.js';
 import {retryOnLoss} from './log-follower.js';
 import {localTarget, planDownloads} from './output-files.js';
+import {STAGE_SPANS} from './progress-parser.js';
 
 export type DownloadReport = {outputs: RunOutputs; downloadedBytes: number; videoFound: boolean};
 
@@ -13,25 +15,41 @@ export function videoNameOf(job: {run: Pick<Run, 'upscale'>}): string {
 	return job.run.upscale ? UPSCALE_VIDEO : 'output.mp4';
 }
 
-export async function downloadOutputs(
+/**
+ * The end of a run whose process has exited, on any backend: whether the host holds an output
+ * video (the failure classifier's question), "downloading" unless it failed, and the download.
+ */
+export async function collectOutputs<F>(
 	shell: HostShell,
 	remoteOutputDir: string,
-	localOutputDir: string,
+	job: Job,
+	events: ExecutorEvents,
+	classify: (outputExists: boolean) => F | null,
 	signal?: AbortSignal,
-	onFile?: (name: string, index: number, count: number) => void,
-	/** The local name of output.mp4 (an upscale's is output_4k.mp4). */
-	videoName = 'output.mp4',
-): Promise<DownloadReport> {
+): Promise<{failure: F | null; download: DownloadReport}> {
 	const entries = await retryOnLoss(() => shell.readdir(remoteOutputDir), signal);
+	const failure = classify(entries.some(entry => entry.name === 'output.mp4' && entry.type === 'file'));
+	if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
+	return {failure, download: await downloadOutputs(shell, entries, remoteOutputDir, job.outputDir, videoNameOf(job), signal)};
+}
+
+/** `entries`: the remote folder as read; `videoName`: the local name of output.mp4 (an upscale's is output_4k.mp4). */
+async function downloadOutputs(
+	shell: HostShell,
+	entries: readonly RemoteEntry[],
+	remoteOutputDir: string,
+	localOutputDir: string,
+	videoName: string,
+	signal?: AbortSignal,
+): Promise<DownloadReport> {
 	const planned = planDownloads(entries);
 	const outputs: RunOutputs = {dir: localOutputDir};
 	if (planned.length === 0) return {outputs, downloadedBytes: 0, videoFound: false};
 	await mkdir(localOutputDir, {recursive: true});
 	let downloadedBytes = 0;
 	const controlRanks: Partial<Record<string, number>> = {};
-	for (const [index, file] of planned.entries()) {
+	for (const file of planned) {
 		if (signal?.aborted) throw abortReason(signal);
-		onFile?.(file.name, index, planned.length);
 		const target = localTarget(localOutputDir, file.role.kind === 'video' ? videoName : file.name);
 		await retryOnLoss(() => shell.getFile(`${remoteOutputDir}/${file.name}`, target), signal);
 		downloadedBytes += file.size;

@@ -97,7 +97,7 @@ function tokenize(s: string, handlers: Handlers, newlinesAsText = false): void {
 	let i = 0;
 	// The regex engine finds the next character that is not plain text: a 100 MB log is mostly
 	// plain, and a loop over every character in JavaScript costs seconds.
-	const special = newlinesAsText ? NEEDS_WORK_BUT_NEWLINE : new RegExp(NEEDS_WORK.source, 'g');
+	const special = newlinesAsText ? NEEDS_WORK_BUT_NEWLINE : NEEDS_WORK_GLOBAL;
 	while (i < s.length) {
 		special.lastIndex = i;
 		const found = special.exec(s);
@@ -128,6 +128,8 @@ function sgrLeavesOpen(params: string, wasOpen: boolean): boolean {
 }
 
 const NEEDS_WORK = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+/** The same, for finding one after another (tokenize sets lastIndex before each search). */
+const NEEDS_WORK_GLOBAL = new RegExp(NEEDS_WORK.source, 'g');
 
 export type SanitizeOptions = {
 	/** Keep `\n` (for multi-line text); by default it is removed like other controls. */

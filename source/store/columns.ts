@@ -73,13 +73,6 @@ export function valueAt(column: Column, row: number): unknown {
 	return column.values[column.codes[row]!];
 }
 
-/** Whether row `row` of a text column holds exactly `target` (compares bytes, makes no string). */
-export function textEquals(column: TextColumn, row: number, target: Buffer): boolean {
-	const start = column.offsets[row]!;
-	const end = column.offsets[row + 1]!;
-	return end - start === target.length && column.bytes.compare(target, 0, target.length, start, end) === 0;
-}
-
 /** Byte order of row `row` against target (UTF-8 byte order: code point order). */
 export function textCompare(column: TextColumn, row: number, target: Buffer): number {
 	// buf.compare(target, ...) orders the buffer's slice against target.

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {chainSeed} from './journal.js';
+import {processAlive} from './lock.js';
 import {SEGMENT_FILE, writeSegment} from './segment.js';
 import type {SnapshotFile} from './snapshot-file.js';
 import type {Doc} from './table.js';
@@ -92,19 +93,10 @@ export function removeStaleFiles(paths: StorePaths, installed: StoreDocument): v
 		const segment = SEGMENT_FILE.exec(name);
 		const stale =
 			(journal && Number(journal[1]) < installed.base.generation) ||
-			(temporary && !alive(Number(temporary[1]))) ||
-			(segment && !named.has(name) && (Number(segment[1]) < installed.generation || !alive(Number(segment[2]))));
+			(temporary && !processAlive(Number(temporary[1]))) ||
+			(segment && !named.has(name) && (Number(segment[1]) < installed.generation || !processAlive(Number(segment[2]))));
 		if (stale) {
 			fs.rmSync(path.join(paths.dir, name), {force: true});
 		}
-	}
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }

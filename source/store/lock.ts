@@ -123,6 +123,11 @@ function touch(file: string): void {
 /** Whether the process that owns a lock file still runs: same pid, same start time, not a zombie. */
 function alive(owner: string): boolean {
 	const [pid, start] = owner.split('.').map(Number) as [number, number];
+	return processAlive(pid, start);
+}
+
+/** Whether process pid runs (and is not a zombie); with start (0: any), only if it started then. */
+export function processAlive(pid: number, start = 0): boolean {
 	if (pid === process.pid) {
 		return true;
 	}

@@ -10,7 +10,7 @@ import {crc32} from 'node:zlib';
 import {type Column, type EncodedColumn, type TextColumn, bloomHas, bloomOf, bufferOf, decodeColumn, encodeColumn, findText, sortedOrder, uint32View, valueAt} from './columns.js';
 import {StoreError, describeError} from './errors.js';
 import {fsyncDirectory} from './journal.js';
-import {inLineOrder, lazyStub, materialize, pendingLine} from './lazy-docs.js';
+import {inLineOrder, lazyStub, pendingLine} from './lazy-docs.js';
 import type {Doc} from './table.js';
 import {testPause} from './test-pause.js';
 import {SUMMARY_FIELDS, type TableName} from './types.js';
@@ -259,11 +259,6 @@ export class Segment {
 
 		const bytes = this.read(start, end - start);
 		return rows.map(row => this.stub(row, this.checked(row, bytes.subarray(offsets[row]! - start, offsets[row + 1]! - start))));
-	}
-
-	/** The complete document at row. */
-	document(row: number): Doc {
-		return materialize(this.stub(row));
 	}
 
 	private line(row: number): string {

@@ -4,39 +4,20 @@
 import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
-import {cosmos, stopWorkersIn} from '../helpers/cli.js';
 import {containerGpus} from '../helpers/sandbox-gpus.js';
-import {type SlurmSandbox, canRunSlurm, pollUntil, startSlurmSandbox} from '../helpers/slurm-cluster.js';
-import {sampleInputs, tempDir} from '../helpers/temp.js';
+import {canRunSlurm, pollUntil} from '../helpers/slurm-cluster.js';
+import {slurmCli} from '../helpers/slurm-cli.js';
 
 const serial = canRunSlurm() ? test.serial : test.serial.skip;
-let slurm: SlurmSandbox;
-let dir: string;
-let inputs: string;
-let cleanup: () => Promise<void>;
-
-test.before(async () => {
-	if (!canRunSlurm()) return;
-	slurm = await startSlurmSandbox({gpus: 2});
-	({dir, cleanup} = await tempDir('cosmos-slurm-cli-'));
-	inputs = await sampleInputs(dir);
-	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(slurm.sandbox, './data', {lease_seconds: 3, slurm: true}));
-});
-test.after.always(async () => {
-	if (dir) await stopWorkersIn(dir);
-	await slurm?.stop();
-	await cleanup?.();
-});
-
-const run = (...args: string[]) => cosmos(args, {cwd: dir});
-const simulate = (options: Record<string, unknown>) => writeFile(path.join(slurm.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify(options));
+const cli = slurmCli('cosmos-slurm-cli-');
+const {run} = cli;
+const simulate = (options: Record<string, unknown>) => writeFile(path.join(cli.slurm.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify(options));
 type RunJson = {id: string; status: string; outputs: {video?: string}; metrics: Record<string, number | string>; failure_kind: string | null; remote: {backend: string; job: string} | null};
 const show = async (id: string) => (JSON.parse((await run('show', id, '--json')).stdout) as {run: RunJson}).run;
 
 serial('run on a Slurm host streams the log to the end; the run records its Slurm job; a marked prompt fails as oom', async t => {
 	await simulate({mode: 'ok', clips: 2});
-	const result = await run('run', 'A foggy harbour at dawn', inputs, '--weights', 'vis=0.3,edge=0.6');
+	const result = await run('run', 'A foggy harbour at dawn', cli.inputs, '--weights', 'vis=0.3,edge=0.6');
 	t.is(result.code, 0, result.stderr);
 	t.regex(result.stdout, /Saved video to/);
 	const id = /\b(rs_[0-9a-f]{12})\b/.exec(result.stderr)?.[1];
@@ -48,26 +29,26 @@ serial('run on a Slurm host streams the log to the end; the run records its Slur
 	t.is(done.metrics['slurm_state'], 'COMPLETED');
 	t.true((await readFile(done.outputs.video!)).length > 0);
 
-	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');
+	const failed = await run('run', 'A harbour [cosmos-sim oom]', cli.inputs, '--json');
 	t.is(failed.code, 1, failed.stderr);
 	const [oom] = JSON.parse(failed.stdout) as RunJson[];
 	t.is(oom!.failure_kind, 'oom');
 
 	// A job that fails on its own (the child exits 3; torchrun reports it and exits 1).
-	const exited = await run('run', 'A harbour [cosmos-sim mode=exit code=3]', inputs, '--json');
+	const exited = await run('run', 'A harbour [cosmos-sim mode=exit code=3]', cli.inputs, '--json');
 	t.is(exited.code, 1, exited.stderr);
 	const [three] = JSON.parse(exited.stdout) as RunJson[];
 	t.is(three!.status, 'failed');
 	t.is(three!.failure_kind, 'other');
 	t.is(three!.metrics['slurm_state'], 'FAILED');
-	t.regex(await readFile(path.join(dir, 'data', 'runs', three!.id, 'run.log'), 'utf8'), /exitcode\s*: 3\b/);
+	t.regex(await readFile(path.join(cli.dir, 'data', 'runs', three!.id, 'run.log'), 'utf8'), /exitcode\s*: 3\b/);
 });
 
 serial('three runs on two GPUs: Slurm runs two and queues one (its reason shown); cancel takes a pending and a running run', async t => {
 	await simulate({mode: 'slow', seconds: 60, clips: 2});
 	const ids: string[] = [];
 	for (const text of ['one', 'two', 'three']) {
-		const submitted = await run('run', `A slow ${text}`, inputs, '--detach');
+		const submitted = await run('run', `A slow ${text}`, cli.inputs, '--detach');
 		t.is(submitted.code, 0, submitted.stderr);
 		ids.push(submitted.stdout.trim());
 	}
@@ -87,7 +68,7 @@ serial('three runs on two GPUs: Slurm runs two and queues one (its reason shown)
 	for (const id of [pending.id, running]) await pollUntil(async () => ((await show(id)).status === 'cancelled' ? true : undefined), 60_000, `${id} cancelled`);
 	const last = ids.find(id => id !== pending.id && id !== running)!;
 	t.is((await run('cancel', last)).code, 0);
-	const left = (await containerGpus(slurm.sandbox)).map(container => container.runId);
+	const left = (await containerGpus(cli.slurm.sandbox)).map(container => container.runId);
 	for (const id of [pending.id, running]) t.false(left.includes(id), 'no container left');
 });
 

@@ -4,31 +4,12 @@
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
-import {cosmos, stopWorkersIn} from '../helpers/cli.js';
-import {type SlurmSandbox, canRunSlurm, pollUntil, startSlurmSandbox} from '../helpers/slurm-cluster.js';
-import {sampleInputs, tempDir} from '../helpers/temp.js';
+import {canRunSlurm, pollUntil} from '../helpers/slurm-cluster.js';
+import {slurmCli} from '../helpers/slurm-cli.js';
 
 const serial = canRunSlurm() ? test.serial : test.serial.skip;
-let slurm: SlurmSandbox;
-let dir: string;
-let inputs: string;
-let cleanup: () => Promise<void>;
-
-test.before(async () => {
-	if (!canRunSlurm()) return;
-	slurm = await startSlurmSandbox({gpus: 2});
-	({dir, cleanup} = await tempDir('cosmos-slurm-status-'));
-	inputs = await sampleInputs(dir);
-	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(slurm.sandbox, './data', {lease_seconds: 3, slurm: true}));
-});
-test.after.always(async () => {
-	if (dir) await stopWorkersIn(dir);
-	await slurm?.stop();
-	await cleanup?.();
-});
-
-const run = (...args: string[]) => cosmos(args, {cwd: dir});
+const cli = slurmCli('cosmos-slurm-status-');
+const {run} = cli;
 type Cluster = {
 	partitions: Array<{name: string; state: string; nodes: number; default: boolean}>;
 	nodes: Array<{name: string; partitions: string[]; state: string; gpus: number; gpusAllocated: number}>;
@@ -45,24 +26,24 @@ serial('status of an idle cluster: the partition, the node with GPUs 0 of 2 allo
 	const text = await run('status');
 	t.is(text.code, 0, text.stderr);
 	t.regex(text.stdout, /^slurm +ok \(slurm \d+\.\d+/m);
-	t.regex(text.stdout, new RegExp(`^partition +${slurm.cluster.partition} \\(default\\) up, 1 node$`, 'm'));
-	t.regex(text.stdout, new RegExp(`^node +${slurm.cluster.nodeName} +idle +GPUs 0 of 2 allocated$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^partition +${cli.slurm.cluster.partition} \\(default\\) up, 1 node$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^node +${cli.slurm.cluster.nodeName} +idle +GPUs 0 of 2 allocated$`, 'm'));
 	t.regex(text.stdout, /^jobs +no cosmos-tui jobs$/m);
 
 	const json = await statusJson();
 	t.true(json.connected && json.docker.ok);
 	t.deepEqual(json.cluster, {
-		partitions: [{name: slurm.cluster.partition, state: 'UP', nodes: 1, default: true}],
-		nodes: [{name: slurm.cluster.nodeName, partitions: [slurm.cluster.partition], state: 'IDLE', gpus: 2, gpusAllocated: 0}],
+		partitions: [{name: cli.slurm.cluster.partition, state: 'UP', nodes: 1, default: true}],
+		nodes: [{name: cli.slurm.cluster.nodeName, partitions: [cli.slurm.cluster.partition], state: 'IDLE', gpus: 2, gpusAllocated: 0}],
 		jobs: [],
 	});
 });
 
 serial('three one-GPU runs on two GPUs: status shows GPUs 2 of 2 allocated and the pending job with its reason; list runs says why it waits', async t => {
-	await writeFile(path.join(slurm.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify({mode: 'slow', seconds: 60, clips: 2}));
+	await writeFile(path.join(cli.slurm.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify({mode: 'slow', seconds: 60, clips: 2}));
 	const ids: string[] = [];
 	for (const text of ['one', 'two', 'three']) {
-		const submitted = await run('run', `A slow ${text}`, inputs, '--detach');
+		const submitted = await run('run', `A slow ${text}`, cli.inputs, '--detach');
 		t.is(submitted.code, 0, submitted.stderr);
 		ids.push(submitted.stdout.trim());
 	}
@@ -87,7 +68,7 @@ serial('three one-GPU runs on two GPUs: status shows GPUs 2 of 2 allocated and t
 	t.regex(pending.jobId, /^\d+$/);
 
 	const text = await run('status');
-	t.regex(text.stdout, new RegExp(`^node +${slurm.cluster.nodeName} +(mixed|allocated) +GPUs 2 of 2 allocated$`, 'm'));
+	t.regex(text.stdout, new RegExp(`^node +${cli.slurm.cluster.nodeName} +(mixed|allocated) +GPUs 2 of 2 allocated$`, 'm'));
 	t.regex(text.stdout, new RegExp(`^job +${waiting.id} +job ${pending.jobId} +pending: (Resources|Priority)$`, 'm'));
 	t.regex(text.stdout, new RegExp(`^job +${ids.find(id => id !== waiting.id)} +job \\d+ +(running|pending: \\w+)`, 'm'));
 

@@ -10,7 +10,7 @@ import {containerNameFor} from '../docker-command.js';
 import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
 import {retryOnLoss} from '../log-follower.js';
-import {downloadOutputs, videoNameOf} from '../output-download.js';
+import {collectOutputs} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
 import {layoutFromRunDir, runLayout} from '../remote-layout.js';
 import {createStallWatchdog, type StallWatchdog} from '../stall-watchdog.js';
@@ -202,11 +202,9 @@ export class SlurmExecutor implements Executor {
 		events.exited?.();
 		// A job ended by a signal (scontrol's "0:15") reads as minus that signal, as on the Docker host.
 		const exitCode = state.exitCode === 0 && state.signal > 0 ? -state.signal : state.exitCode;
-		const remoteOutputs = await retryOnLoss(() => this.shell.readdir(layout.outputDir), signal);
-		const outputExists = remoteOutputs.some(entry => entry.name === 'output.mp4' && entry.type === 'file');
-		const failure = classifySlurmEnd({state: state.state, reason: state.reason, exitCode: state.exitCode === null ? null : {code: state.exitCode, signal: state.signal}, logTail: logs.tail, outputExists, cancelledByUs});
-		if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
-		const download = await downloadOutputs(this.shell, layout.outputDir, job.outputDir, signal, undefined, videoNameOf(job));
+		const exit = state.exitCode === null ? null : {code: state.exitCode, signal: state.signal};
+		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exit, logTail: logs.tail, outputExists, cancelledByUs});
+		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
 		metrics['exit_code'] = exitCode ?? -1;
 		metrics['slurm_state'] = state.state;
 		metrics['download_bytes'] = download.downloadedBytes;
