@@ -49,7 +49,8 @@ done
 # The stand-in model and the commands that start it.
 cp "$here"/stand-in/* "$rootfs/opt/cosmos-sim/"
 for launcher in torchrun python; do
-	printf '#!/bin/sh\nexec /usr/local/bin/node /opt/cosmos-sim/transfer.mjs %s "$@"\n' "$launcher" > "$rootfs/usr/local/bin/$launcher"
+	# launch.mjs picks the stand-in for the script named (upsampler.mjs or transfer.mjs).
+	printf '#!/bin/sh\nexec /usr/local/bin/node /opt/cosmos-sim/launch.mjs %s "$@"\n' "$launcher" > "$rootfs/usr/local/bin/$launcher"
 	chmod 755 "$rootfs/usr/local/bin/$launcher"
 done
 ln -s python "$rootfs/usr/local/bin/python3"

@@ -92,6 +92,7 @@ export class Context {
 					gpus: host.gpus,
 					executor: () => createExecutor(host.config, executorOptions, host.name),
 					check: () => checkDockerSettings(host.config),
+					batchMax: host.config.scheduler.batch_max,
 					// Slurm queues and places runs itself; we only keep to max_submitted.
 					...(host.config.remote.kind === 'slurm' ? {cluster: {maxSubmitted: host.config.slurm.max_submitted}} : {}),
 				})),

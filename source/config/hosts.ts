@@ -26,10 +26,10 @@ export function configuredHosts(config: Config): HostDefinition[] {
 
 const definition = (name: string, config: Config): HostDefinition => ({name, config, gpus: [...config.remote.gpus]});
 
-/** The top-level [remote], [paths], [docker] and [slurm] values with the host's own keys on top. */
+/** The top-level [remote], [paths], [docker], [slurm] and [scheduler] values with the host's own keys on top. */
 function hostConfig(config: Config, section: HostSection): Config {
 	// Cloned so that no two host configs share a list.
-	const merged = structuredClone({remote: config.remote, paths: config.paths, docker: config.docker, slurm: config.slurm});
+	const merged = structuredClone({remote: config.remote, paths: config.paths, docker: config.docker, slurm: config.slurm, scheduler: config.scheduler});
 	for (const [key, value] of Object.entries(section)) {
 		if (value === undefined || !Object.hasOwn(HOST_KEY_SECTIONS, key)) continue;
 		const home = HOST_KEY_SECTIONS[key as keyof typeof HOST_KEY_SECTIONS];

@@ -49,7 +49,8 @@ export type Config = {
 	/** Defaults for new prompts and runs (num_gpus comes from [docker]). */
 	generation: {negative_prompt: string} & ControlWeights & Omit<Parameters, 'num_gpus'>;
 	monitor: {stall_seconds: number; kill_grace_seconds: number};
-	scheduler: {busy_memory_mib: number; lease_seconds: number};
+	/** batch_max may also be set per host in [hosts.NAME]. */
+	scheduler: {busy_memory_mib: number; lease_seconds: number; batch_max: number};
 	ui: {notify: NotifyMode; mouse: boolean};
 	/** Defaults for every host of kind "slurm" (each key may be set per host in [hosts.NAME]). */
 	slurm: {
@@ -71,7 +72,7 @@ export type Config = {
 export type SectionName = Exclude<keyof Config, 'hosts'>;
 
 /** The keys a [hosts.NAME] section may set: all of [remote], [docker] and [slurm], and remote_dir of [paths]. */
-export type HostSection = Partial<Config['remote'] & Pick<Config['paths'], 'remote_dir'> & Config['docker'] & Config['slurm']>;
+export type HostSection = Partial<Config['remote'] & Pick<Config['paths'], 'remote_dir'> & Config['docker'] & Config['slurm'] & Pick<Config['scheduler'], 'batch_max'>>;
 export type HostKey = keyof HostSection;
 
 /** Parses one value; returns an error text (for "... must be ...") or the value. */
@@ -219,6 +220,7 @@ export const SCHEMA: Schema = {
 			true,
 		),
 		lease_seconds: number("how long a worker's or follower's lease lasts without a heartbeat", 2, 600, true),
+		batch_max: number('queued runs that can share one process (same settings, other prompts or weights) run as one batch of at most this many, loading the model once (1: no batches)', 1, 64, true),
 	},
 	ui: {
 		notify: choice(NOTIFY_MODES, 'when a run ends: auto (by terminal), osc9, osc777 (desktop notifications), bell, off'),
@@ -247,8 +249,9 @@ export const HOST_KEY_SECTIONS: Readonly<Record<HostKey, HostKeySection>> = {
 	remote_dir: 'paths',
 	...sectionOf('docker', Object.keys(SCHEMA.docker) as Array<keyof Config['docker']>),
 	...sectionOf('slurm', Object.keys(SCHEMA.slurm) as Array<keyof Config['slurm']>),
+	batch_max: 'scheduler',
 };
-export type HostKeySection = 'remote' | 'paths' | 'docker' | 'slurm';
+export type HostKeySection = 'remote' | 'paths' | 'docker' | 'slurm' | 'scheduler';
 
 function sectionOf<S extends string, K extends string>(section: S, keys: readonly K[]): Record<K, S> {
 	return Object.fromEntries(keys.map(key => [key, section])) as Record<K, S>;
@@ -288,7 +291,7 @@ export const DEFAULT_CONFIG: Config = {
 		canny_threshold: DEFAULT_PARAMETERS.canny_threshold,
 	},
 	monitor: {stall_seconds: 900, kill_grace_seconds: 10},
-	scheduler: {busy_memory_mib: 2048, lease_seconds: 10},
+	scheduler: {busy_memory_mib: 2048, lease_seconds: 10, batch_max: 8},
 	ui: {notify: 'auto', mouse: true},
 	slurm: {
 		partition: '',

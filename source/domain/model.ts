@@ -96,6 +96,8 @@ export type Prompt = {
 	video_dir: string;
 	inputs: PromptInputs;
 	created_at: string;
+	/** Made by `cosmos-tui enhance` from another prompt: that prompt and the upsampler's run (absent or null: typed in). */
+	enhanced_from?: {prompt_id: string; run_id: string} | null;
 };
 
 export type RunOutputs = {
@@ -121,6 +123,12 @@ export type RemoteHandle = {
 	job: string;
 	run_dir: string;
 };
+
+/**
+ * A run's place in a batch: the batch is named after its first run (whose folder and job hold the
+ * batch on the host), index is the run's sample (video_<index>/), size the number of samples.
+ */
+export type BatchPlace = {id: string; index: number; size: number};
 
 /** The GPU host a run was placed on and the GPUs it was given (only those). */
 export type Placement = {host: string; gpus: number[]};
@@ -158,6 +166,13 @@ export type Run = {
 	enhance_prompt?: boolean;
 	/** What the upsampler made of the prompt: output.txt of an enhanced run that succeeded. */
 	upsampled_prompt?: string | null;
+	/**
+	 * A run of the standalone prompt upsampler (`cosmos-tui enhance`), never batched: it writes no
+	 * video; prompt_id is the prompt it created from the upsampled text (null until it succeeded).
+	 */
+	enhance?: {prompt_id: string | null} | null;
+	/** Set while the run shares one process with other runs (domain/batch.ts); absent or null: alone. */
+	batch?: BatchPlace | null;
 	remote: RemoteHandle | null;
 	metrics: Record<string, number | string>;
 	created_at: string;

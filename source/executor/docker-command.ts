@@ -117,6 +117,8 @@ export type DockerRunOptions = {
 	specPath: string;
 	/** Output folder inside the container. */
 	outputDir: string;
+	/** A batch: its samples' JSONL inside the container (transfer.py --batch_input_path). */
+	batchInputPath?: string;
 	/** Subset of OFFLOAD_FLAGS. */
 	offload: readonly string[];
 	env?: Record<string, string>;
@@ -196,8 +198,67 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		outputDir,
 		'--num_gpus',
 		String(numGpus),
+		...(options.batchInputPath === undefined ? [] : ['--batch_input_path', checkValue('The batch input path', options.batchInputPath)]),
 		...options.offload,
 	];
+}
+
+/** The standalone prompt upsampler (contract §1), run from the checkout like transfer.py. */
+export const UPSAMPLER_SCRIPT = 'cosmos_transfer1/auxiliary/upsampler/inference/upsampler_pipeline.py';
+
+/**
+ * The fixed script that runs the upsampler: `sh -c UPSAMPLER_SH sh <prompt file> <input video>
+ * <checkpoint dir> <stdout copy>`. The prompt text never is a word of any command line: the script
+ * reads it from the file the launch wrote ("$(cat "$1")", one argument, `--prompt=` so a text that
+ * starts with "-" stays a value). torchrun runs as upstream needs it (RANK set). Its stdout is shown
+ * live and copied to the stdout file (tee), its stderr goes straight to the log; the exit status
+ * goes through a file beside the copy, as POSIX sh has no pipefail. Every value is an argument.
+ */
+export const UPSAMPLER_SH = [
+	'out=$4',
+	'[ -r "$1" ] || { echo "cosmos-tui: cannot read the prompt file $1" >&2; exit 1; }',
+	'mkdir -p "${out%/*}" || exit 1',
+	`{ torchrun --nproc_per_node=1 ${UPSAMPLER_SCRIPT} --prompt="$(cat "$1")" --input_video="$2" --checkpoint_dir="$3" --offload_prompt_upsampler; echo "$?" > "$out.exit"; } | tee "$out"`,
+	'rc=$(cat "$out.exit" 2>/dev/null)',
+	"case $rc in ''|*[!0-9]*) rc=1 ;; esac",
+	'exit "$rc"',
+].join('\n');
+
+export type UpsamplerPaths = {
+	/** The file holding the prompt text (in the container). */
+	promptFile: string;
+	/** The prompt's colour video (in the container). */
+	inputVideo: string;
+	/** The copy of the upsampler's stdout (in the container, in the run's output folder). */
+	stdoutFile: string;
+	/** Default: /workspace/checkpoints, as transfer.py gets it. */
+	checkpointDir?: string;
+};
+
+/** The command that runs the upsampler in the container: the fixed script and its four arguments. */
+export function upsamplerCommand(paths: UpsamplerPaths): string[] {
+	return [
+		'sh',
+		'-c',
+		UPSAMPLER_SH,
+		'sh',
+		checkValue('The prompt file', paths.promptFile),
+		checkValue('The input video', paths.inputVideo),
+		checkValue('The checkpoint folder', paths.checkpointDir ?? `${WORKSPACE}/checkpoints`),
+		checkValue('The upsampler output file', paths.stdoutFile),
+	];
+}
+
+/**
+ * `docker run -d ...` for a prompt upsampler run: the same container as dockerRunArgs makes (name,
+ * label, GPUs, mounts, settings, stderr merged), on one GPU, running upsamplerCommand instead of
+ * transfer.py.
+ */
+export function dockerRunUpsamplerArgs(options: Omit<DockerRunOptions, 'specPath' | 'outputDir' | 'offload' | 'numGpus' | 'mergeStderr'> & UpsamplerPaths): string[] {
+	const run = dockerRunArgs({...options, numGpus: 1, specPath: 'unused.json', outputDir: 'unused', offload: [], mergeStderr: true});
+	// Everything up to the MERGE_STDERR wrapper is the container; what follows it is transfer.py's command.
+	const command = run.lastIndexOf(MERGE_STDERR[2]) + 2;
+	return [...run.slice(0, command), ...upsamplerCommand(options)];
 }
 
 /**

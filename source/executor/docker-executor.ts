@@ -5,14 +5,17 @@ import type {Config} from '../config/schema.js';
 import {HostError} from '../domain/errors.js';
 import type {RemoteHandle} from '../domain/model.js';
 import {checkContainerName, containerNameFor, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
-import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
+import type {BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
+import {collectBatchOutputs} from './batch-end.js';
+import {createBatchRouter} from './batch-log.js';
+import {planBatchLaunch} from './batch-plan.js';
 import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
 import {collectOutputs} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
-import {planLaunch} from './launch-plan.js';
+import {type LaunchPlan, planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
 import {cachedHostPaths, resolveHostPaths} from './host-paths.js';
 import {UPLOAD_END, readLaunchInfo, stageRun} from './launch-info.js';
@@ -47,15 +50,26 @@ export class DockerExecutor implements Executor {
 
 
 	async launch(job: Job, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
-		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		await stageRun(this.shell, job, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson}, events, options);
+		return this.start([job], plan, paths.remoteDir, [], events, options);
+	}
+
+	/** One container for the batch, named and kept in the folder of its first run. */
+	async launchBatch(batch: BatchJob, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
+		const paths = await this.hostPaths();
+		const plan = planBatchLaunch(batch, this.config, paths, batch.members[0] && this.options.specExtras?.(batch.members[0]));
+		return this.start(batch.members, plan, paths.remoteDir, [[plan.hostRun.batchInput, plan.batchJsonl]], events, options);
+	}
+
+	private async start(jobs: readonly Job[], plan: LaunchPlan, remoteDir: string, files: ReadonlyArray<[string, string]>, events: ExecutorEvents, options: LaunchOptions): Promise<RemoteHandle> {
+		const {signal} = options;
+		await stageRun(this.shell, jobs, {remoteDir, ...plan.hostRun, specJson: plan.specJson, files}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'starting the container'});
 		await this.startContainer(plan.dockerRun, plan.container);
 		if (signal?.aborted) {
 			// Cancelled while `docker run` was under way: the container must not outlive the launch.
-			await this.remove(job.run.id);
+			await this.remove(jobs[0]!.run.id);
 			throw abortReason(signal);
 		}
 		events.progress({stage: 'loading_models', fraction: STAGE_SPANS.loading_models[0], message: 'container started'});
@@ -134,6 +148,26 @@ export class DockerExecutor implements Executor {
 		};
 	}
 
+
+	async followBatch(handle: RemoteHandle, batch: BatchJob, events: {batch: ExecutorEvents; members: ExecutorEvents[]}, options: FollowOptions): Promise<BatchResult> {
+		const layout = this.checkHandle(handle);
+		const {signal} = options;
+		const router = createBatchRouter(events.batch, events.members);
+		const logs = await followLogs({shell: this.shell, docker: this.docker, container: handle.job, skipLines: options.skipLines, events: router.events, stallMs: this.config.monitor.stall_seconds * 1000, signal});
+		const metrics: Record<string, number | string> = {log_lines: logs.lines, reconnects: logs.reconnects, batch_size: batch.members.length};
+		Object.assign(metrics, await readLaunchInfo(this.shell, layout.launchInfo, signal));
+		if (logs.state === null) {
+			const errorMessage = `the container ${handle.job} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`;
+			return batch.members.map(() => ({status: 'failed', exitCode: null, failureKind: 'lost', errorMessage, outputs: {}, metrics}));
+		}
+		router.events.exited?.();
+		const exitCode = logs.state.exitCode;
+		metrics['exit_code'] = exitCode;
+		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
+		const results = await collectBatchOutputs(this.shell, layout.outputDir, batch, events.members, {exitCode, killedByUser, ...router, metrics}, signal);
+		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.job)), signal).catch(() => undefined);
+		return results;
+	}
 
 	async kill(handle: RemoteHandle): Promise<void> {
 		const layout = this.checkHandle(handle);

@@ -18,6 +18,8 @@ export type ExecutorEvents = {
 	stalled?: (stalled: boolean) => void;
 	/** The job has stopped on the host (its GPUs are free); outputs may still be downloading. */
 	exited?: () => void;
+	/** A line saved before (a reattached follower reads it again): only for state, not to show. */
+	replay?: (line: string) => void;
 };
 
 export type Job = {
@@ -28,6 +30,15 @@ export type Job = {
 	/** The host's GPUs given to this run, and only these. */
 	gpus: number[];
 };
+
+/**
+ * Runs that share one process (transfer.py --batch_input_path): members[0] leads, and the batch's
+ * job and host folder are its. Member i is sample i (video_<i>/). All members share gpus.
+ */
+export type BatchJob = {members: Job[]};
+
+/** Each member's end in order; null: its sample never ran or was cut short (the batch was stopped, or crashed in another sample). */
+export type BatchResult = Array<ExecutionResult | null>;
 
 export type ExecutionResult = {
 	status: 'success' | 'failed' | 'cancelled';
@@ -100,6 +111,10 @@ export interface Executor {
 	launch(job: Job, events: ExecutorEvents, options?: LaunchOptions): Promise<RemoteHandle>;
 	/** Follow a launched run to its end: log, progress, exit code, outputs, clean-up. */
 	follow(handle: RemoteHandle, job: Job, events: ExecutorEvents, options: FollowOptions): Promise<ExecutionResult>;
+	/** A backend that runs batches (one process, several runs) has both; the others take runs one by one. */
+	launchBatch?(batch: BatchJob, events: ExecutorEvents, options?: LaunchOptions): Promise<RemoteHandle>;
+	/** Follows a batch to its end; `events.batch` gets the whole log, `events.members[i]` member i's share. */
+	followBatch?(handle: RemoteHandle, batch: BatchJob, events: {batch: ExecutorEvents; members: ExecutorEvents[]}, options: FollowOptions): Promise<BatchResult>;
 	/** Stop exactly this run's job (a cancel: the follower reports it as cancelled). */
 	kill(handle: RemoteHandle): Promise<void>;
 	/** Whether a job for this run exists on the host (running or exited but not removed). */

@@ -40,15 +40,20 @@ async function uploadOne(shell: HostShell, item: Planned, onBytes: (sent: number
 export async function uploadInputs(
 	shell: HostShell,
 	remoteDir: string,
-	inputs: PromptInputs,
+	inputs: readonly PromptInputs[],
 	onProgress: (progress: UploadProgress) => void,
 	signal?: AbortSignal,
 ): Promise<UploadReport> {
-	const roles = INPUT_ROLES.filter(role => inputs[role] !== undefined);
+	// A batch's runs often share videos: each one goes once.
+	const wanted = new Map<string, {role: InputRole; input: InputFile}>();
+	for (const set of inputs) {
+		for (const role of INPUT_ROLES) {
+			const input = set[role];
+			if (input) wanted.set(inputPath(remoteDir, input.sha256, role), {role, input});
+		}
+	}
 	const planned: Planned[] = await Promise.all(
-		roles.map(async role => {
-			const input = inputs[role]!;
-			const hostPath = inputPath(remoteDir, input.sha256, role);
+		[...wanted].map(async ([hostPath, {role, input}]) => {
 			const existing = await retryOnLoss(() => shell.stat(hostPath), signal);
 			return {role, input, hostPath, present: existing?.type === 'file' && existing.size === input.size};
 		}),

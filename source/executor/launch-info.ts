@@ -12,11 +12,11 @@ export const UPLOAD_END = STAGE_SPANS.uploading[1];
 
 export type RunFolder = {remoteDir: string; runDir: string; spec: string; specJson: string; launchInfo: string; files?: ReadonlyArray<[path: string, text: string]>};
 
-/** Uploads the job's inputs (runInputs) and writes the run folder; ends with the caller's beforeStart, unless aborted. */
-export async function stageRun(shell: HostShell, job: Pick<Job, 'run' | 'prompt'>, folder: RunFolder, events: ExecutorEvents, options: LaunchOptions): Promise<void> {
+/** Uploads the jobs' inputs (runInputs; a batch has several) and writes the run folder; ends with the caller's beforeStart, unless aborted. */
+export async function stageRun(shell: HostShell, jobs: ReadonlyArray<Pick<Job, 'run' | 'prompt'>>, folder: RunFolder, events: ExecutorEvents, options: LaunchOptions): Promise<void> {
 	const {signal} = options;
 	let lastShown = -1;
-	const upload = await uploadInputs(shell, folder.remoteDir, runInputs(job.run, job.prompt), ({sent, total, message}) => {
+	const upload = await uploadInputs(shell, folder.remoteDir, jobs.map(job => runInputs(job.run, job.prompt)), ({sent, total, message}) => {
 		const fraction = total === 0 ? UPLOAD_END : (UPLOAD_END * sent) / total;
 		if (fraction - lastShown < 0.001 && sent !== total) return;
 		lastShown = fraction;

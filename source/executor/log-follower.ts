@@ -36,7 +36,7 @@ const GONE = /no such (?:container|object)|no container with (?:name|id)/i;
 const STILL_RUNNING = new Set(['running', 'created', 'restarting', 'paused', 'configured', 'initialized']);
 
 /** Worth telling the service: a new stage or message, or the fraction moved by at least 0.1 %. */
-function meaningful(update: ProgressUpdate, last: ProgressUpdate | null): boolean {
+export function meaningful(update: ProgressUpdate, last: ProgressUpdate | null): boolean {
 	return last === null || update.stage !== last.stage || update.message !== last.message || update.fraction - last.fraction >= 0.001;
 }
 
@@ -78,6 +78,7 @@ export function createLogIntake(events: ExecutorEvents, skipLines: number, tailS
 		const update = parseProgress(line, parser);
 		if (parsed <= skipLines) {
 			if (update) lastProgress = update;
+			events.replay?.(line);
 			return;
 		}
 		events.log(line);

@@ -3,6 +3,8 @@
 import {mkdir} from 'node:fs/promises';
 import {UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
 import type {ExecutorEvents, Job} from './executor.js';
+import {upsamplerFailure} from './failure-classifier.js';
+import {UPSAMPLER_STDOUT, parseUpsampledPrompt} from './upsampler-output.js';
 import {type HostShell, type RemoteEntry, abortReason} from './host-shell.js';
 import {retryOnLoss} from './log-follower.js';
 import {localTarget, planDownloads} from './output-files.js';
@@ -28,9 +30,19 @@ export async function collectOutputs<F>(
 	signal?: AbortSignal,
 ): Promise<{failure: F | null; download: DownloadReport}> {
 	const entries = await retryOnLoss(() => shell.readdir(remoteOutputDir), signal);
-	const failure = classify(entries.some(entry => entry.name === 'output.mp4' && entry.type === 'file'));
+	// A prompt upsampler run writes no video: its output is the upsampled text in its stdout copy.
+	const failure = job.run.enhance
+		? upsamplerFailure(classify(await upsampledTextOnHost(shell, entries, remoteOutputDir, signal)))
+		: classify(entries.some(entry => entry.name === 'output.mp4' && entry.type === 'file'));
 	if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
 	return {failure, download: await downloadOutputs(shell, entries, remoteOutputDir, job.outputDir, videoNameOf(job), signal)};
+}
+
+/** Whether the upsampler's stdout copy (output.txt) on the host holds an upsampled prompt. */
+async function upsampledTextOnHost(shell: HostShell, entries: readonly RemoteEntry[], remoteOutputDir: string, signal?: AbortSignal): Promise<boolean> {
+	if (!entries.some(entry => entry.name === UPSAMPLER_STDOUT && entry.type === 'file')) return false;
+	const text = await retryOnLoss(() => shell.readFile(`${remoteOutputDir}/${UPSAMPLER_STDOUT}`), signal);
+	return text !== null && parseUpsampledPrompt(text) !== null;
 }
 
 /** `entries`: the remote folder as read; `videoName`: the local name of output.mp4 (an upscale's is output_4k.mp4). */

@@ -21,7 +21,8 @@ export type OutputRole = {kind: 'video'} | {kind: 'prompt_text'} | {kind: 'contr
 
 export function outputRole(name: string): OutputRole | null {
 	if (name === 'output.mp4') return {kind: 'video'};
-	if (name === 'output.txt') return {kind: 'prompt_text'};
+	// A batch's sample writes prompt.txt (upstream transfer.py), a single run output.txt.
+	if (name === 'output.txt' || name === 'prompt.txt') return {kind: 'prompt_text'};
 	const match = CONTROL_FILE.exec(name);
 	return match ? {kind: 'control', control: match[1] as ControlName, rank: Number(match[2])} : null;
 }

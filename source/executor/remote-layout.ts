@@ -4,7 +4,9 @@
 //   runs/<run-id>/spec.json        the controlnet spec (carries the prompt text: it is a file)
 //   runs/<run-id>/launch.json      what launch did (bytes uploaded), read back by follow
 //   runs/<run-id>/kill-requested   written by kill(), so any follower reports "cancelled"
-//   runs/<run-id>/output/          --video_save_folder (written by the container, root-owned)
+//   runs/<run-id>/batch.jsonl      a batch's samples, in the folder of its first run
+//   runs/<run-id>/output/          --video_save_folder (written by the container, root-owned);
+//                                  a batch's sample i in output/video_<i>/
 // A run only ever writes inside its own runs/<run-id>/ and adds to inputs/.
 import path from 'node:path';
 import type {InputRole} from '../domain/model.js';
@@ -31,6 +33,8 @@ export type RunLayout = {
 	launchInfo: string;
 	killMarker: string;
 	outputDir: string;
+	/** A batch's samples (JSONL), in its first run's folder. */
+	batchInput: string;
 };
 
 function layoutUnder(runDir: string): RunLayout {
@@ -40,6 +44,7 @@ function layoutUnder(runDir: string): RunLayout {
 		launchInfo: `${runDir}/launch.json`,
 		killMarker: `${runDir}/kill-requested`,
 		outputDir: `${runDir}/output`,
+		batchInput: `${runDir}/batch.jsonl`,
 	};
 }
 

@@ -1,7 +1,7 @@
 // Files a run keeps beside the store: data/runs/<id>/{run.log, progress.jsonl, outputs/}.
 // Large and append-heavy data lives here, never inside the store's JSON.
 import {createReadStream, existsSync} from 'node:fs';
-import {appendFile, mkdir, readFile, readdir, rm, stat} from 'node:fs/promises';
+import {appendFile, mkdir, readFile, readdir, rename, rm, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Progress} from '../domain/model.js';
 import {eachBlock, lastLines} from './log-read.js';
@@ -29,9 +29,25 @@ export class RunFiles {
 		await mkdir(this.outputsDir(runId), {recursive: true});
 	}
 
+	/** The whole log of the batch named after this run (its samples interleaved); each run's own log has its share. */
+	batchLogPath(batchId: string): string {
+		return path.join(this.dir(batchId), 'batch.log');
+	}
+
+	/**
+	 * Sets the log of an attempt that was cut short aside (a run of a stopped batch, queued again),
+	 * so that the next attempt's follower starts at line 0; the last such log is kept.
+	 */
+	async setAsideLog(file: string): Promise<void> {
+		await rename(file, `${file}.previous`).catch(() => undefined);
+	}
+
 	/** Number of complete lines in the local log: where a reattached follower continues. */
 	async countLogLines(runId: string): Promise<number> {
-		const file = this.logPath(runId);
+		return this.countLines(this.logPath(runId));
+	}
+
+	async countLines(file: string): Promise<number> {
 		if (!existsSync(file)) return 0;
 		let count = 0;
 		for await (const chunk of createReadStream(file)) {

@@ -31,6 +31,7 @@ import {RunWatch} from './run-watch.js';
 import {applyFix, withMarks, type FixPlan, type FullVerifyReport} from './verify-fix.js';
 import {noteRun, rateRun} from './ratings.js';
 import {upscaleRequest} from './upscale.js';
+import {enhanceRun} from './enhance.js';
 import {type HostBackend, HostPool} from './scheduler/host-pool.js';
 import {Leases, newHolder} from './scheduler/leases.js';
 import type {Move} from './scheduler/queue-order.js';
@@ -68,6 +69,8 @@ export type SweepRequest = {
 	/** Refuse a grid of more runs than this. */
 	max: number;
 	dryRun: boolean;
+	/** Every run of the sweep lets the prompt upsampler rewrite the prompt first (as RunChanges.enhance). */
+	enhance?: boolean;
 };
 
 export type NewPrompt = {text: string; videoDir: string; name?: string; negative?: string};
@@ -245,7 +248,7 @@ export class WorkflowService {
 		const points = sweepGrid(base, request.axes);
 		const sweep: Sweep = {id: sweepId(), prompt_id: prompt.id, base_run_id: parent?.id ?? null, axes: request.axes, run_ids: [], created_at: this.createdAt()};
 		if (request.dryRun) return {sweep, runs: [], points};
-		const variants = points.map(point => ({weights: point.weights, parameters: point.parameters}));
+		const variants = points.map(point => ({weights: point.weights, parameters: point.parameters, ...(request.enhance && {enhance: true})}));
 		const runs = await this.submitRuns(prompt.id, variants, parent?.id ?? null, {...request.submit, sweepId: sweep.id}, sweep);
 		return {sweep: {...sweep, run_ids: runs.map(run => run.id)}, runs, points};
 	}
@@ -323,6 +326,30 @@ export class WorkflowService {
 		const parent = this.getRun(parentId);
 		const upscale = await upscaleRequest(parent, options.weight, options.prompt);
 		return this.createRun(parent.prompt_id, {upscale, parameters: {num_gpus: parent.parameters.num_gpus, seed: parent.parameters.seed, fps: parent.parameters.fps}}, parent.id, submit);
+	}
+
+	/**
+	 * Queues the prompt upsampler on a prompt (`cosmos-tui enhance`, enhance.ts): one GPU, never
+	 * batched; when it succeeds, the worker makes a new prompt of the upsampled text, linked to this one.
+	 */
+	async enhancePrompt(promptIdValue: string, submit: SubmitOptions = {}): Promise<Run> {
+		const prompt = this.getPrompt(promptIdValue);
+		const defaults = this.runDefaults();
+		const run = enhanceRun(prompt, {
+			id: runId(),
+			created_at: this.createdAt(),
+			priority: checkPriority(submit.priority ?? 0),
+			host: submit.host ?? null,
+			control_weights: defaults.weights,
+			parameters: defaults.parameters,
+		});
+		await this.checkSubmit(1, submit.host);
+		await this.store.write(tx => {
+			if (!tx.get('prompts', prompt.id)) throw new NotFoundError(`no prompt ${prompt.id}`);
+			tx.insert('runs', run);
+		});
+		this.ensureWorker();
+		return run;
 	}
 
 	/** Sets (1–5) or removes (null) a run's rating. */

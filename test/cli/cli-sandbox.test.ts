@@ -3,37 +3,19 @@ import {spawn} from 'node:child_process';
 import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import {sandboxConfigToml} from '../../sandbox/host/cosmos-config.js';
-import {cosmos, stopWorkersIn} from '../helpers/cli.js';
 import {tailLines} from '../../source/service/log-tail.js';
+import {cliSandboxWorkspace} from '../helpers/cli-sandbox.js';
 import {lines} from '../helpers/lines.js';
-import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
-import {REPO_ROOT, sampleInputs, tempDir} from '../helpers/temp.js';
+import {REPO_ROOT} from '../helpers/temp.js';
 
-let sandbox: SandboxHost;
-let dir: string;
-let inputs: string;
-let cleanup: () => Promise<void>;
+const workspace = cliSandboxWorkspace();
+const {run} = workspace;
 
-test.before(async () => {
-	sandbox = await startSandboxHost();
-	({dir, cleanup} = await tempDir());
-	inputs = await sampleInputs(dir);
-	await writeFile(path.join(dir, 'cosmos.toml'), sandboxConfigToml(sandbox, './data', {lease_seconds: 3}));
-});
-
-test.after.always(async () => {
-	if (dir) await stopWorkersIn(dir);
-	await sandbox?.stop();
-	await cleanup?.();
-});
-
-const run = (...args: string[]) => cosmos(args, {cwd: dir});
 /** How the stand-in model behaves for runs started from now on. */
 const simulate = (options: Record<string, unknown>) =>
-	writeFile(path.join(sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify(options));
+	writeFile(path.join(workspace.sandbox.remoteDir, 'cosmos-sim.json'), JSON.stringify(options));
 const remoteSpec = async (runId: string) =>
-	JSON.parse(await readFile(path.join(sandbox.remoteDir, '.cosmos-tui', 'runs', runId, 'spec.json'), 'utf8')) as Record<string, {control_weight?: number}>;
+	JSON.parse(await readFile(path.join(workspace.sandbox.remoteDir, '.cosmos-tui', 'runs', runId, 'spec.json'), 'utf8')) as Record<string, {control_weight?: number}>;
 type RunJson = {id: string; status: string; outputs: {video?: string}; metrics: Record<string, number>; failure_kind: string | null};
 const show = async (id: string) => (JSON.parse((await run('show', id, '--json')).stdout) as {run: RunJson}).run;
 const runIdIn = (text: string) => /\b(rs_[0-9a-f]{12})\b/.exec(text)?.[1];
@@ -51,7 +33,7 @@ test.serial('status reports the connection, docker and every GPU', async t => {
 
 test.serial('run streams the log to the end; the spec on the host carries the weights; a rerun uploads no video', async t => {
 	await simulate({mode: 'ok', clips: 2});
-	const result = await run('run', 'A foggy harbour at dawn', inputs, '--weights', 'vis=0.3,edge=0.6');
+	const result = await run('run', 'A foggy harbour at dawn', workspace.inputs, '--weights', 'vis=0.3,edge=0.6');
 	t.is(result.code, 0, result.stderr);
 	t.regex(result.stdout, /Saved video to/);
 	t.regex(result.stderr, /» diffusion/);
@@ -76,7 +58,7 @@ test.serial('run streams the log to the end; the spec on the host carries the we
 
 test.serial('upscale: a finished run to 4K as a new linked run (its output uploaded by content, the upscale spec, output_4k.mp4); refused without an output; the parent\'s rating shows', async t => {
 	await simulate({mode: 'ok'});
-	const first = await run('run', 'A lighthouse in the fog', inputs, '--json');
+	const first = await run('run', 'A lighthouse in the fog', workspace.inputs, '--json');
 	t.is(first.code, 0, first.stderr);
 	const [parent] = JSON.parse(first.stdout) as RunJson[];
 	t.is((await run('rate', parent!.id, '4')).code, 0);
@@ -104,7 +86,7 @@ test.serial('upscale: a finished run to 4K as a new linked run (its output uploa
 	const again = await run('upscale', upscale!.id);
 	t.is(again.code, 1);
 	t.is(again.stderr, `cosmos-tui: ${upscale!.id} is an upscale already: its video is 4K\n`);
-	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');
+	const failed = await run('run', 'A harbour [cosmos-sim oom]', workspace.inputs, '--json');
 	const [oom] = JSON.parse(failed.stdout) as RunJson[];
 	const refused = await run('upscale', oom!.id);
 	t.is(refused.code, 1);
@@ -114,7 +96,7 @@ test.serial('upscale: a finished run to 4K as a new linked run (its output uploa
 
 test.serial('run --enhance: the spec asks for the prompt upsampler (offloaded); the upsampled text comes back on the run; a rerun keeps it', async t => {
 	await simulate({mode: 'ok'});
-	const result = await run('run', 'A quiet harbour', inputs, '--weights', 'vis=0.4', '--enhance', '--json');
+	const result = await run('run', 'A quiet harbour', workspace.inputs, '--weights', 'vis=0.4', '--enhance', '--json');
 	t.is(result.code, 0, result.stderr);
 	const [enhanced] = JSON.parse(result.stdout) as Array<RunJson & {enhance_prompt: boolean; upsampled_prompt: string}>;
 	t.is(enhanced!.status, 'success');
@@ -129,7 +111,7 @@ test.serial('run --enhance: the spec asks for the prompt upsampler (offloaded); 
 	const [again] = JSON.parse(rerun.stdout) as Array<{enhance_prompt?: boolean}>;
 	t.true(again!.enhance_prompt, 'a rerun of an enhanced run is enhanced');
 	await run('cancel', (again as {id?: string}).id ?? '');
-	const plainRun = await run('run', 'A quiet harbour', inputs, '--json');
+	const plainRun = await run('run', 'A quiet harbour', workspace.inputs, '--json');
 	const [notEnhanced] = JSON.parse(plainRun.stdout) as Array<{id: string; upsampled_prompt?: string}>;
 	t.is(notEnhanced!.upsampled_prompt, undefined);
 	t.false('upsample_prompt' in ((await remoteSpec(notEnhanced!.id)) as Record<string, unknown>));
@@ -137,12 +119,12 @@ test.serial('run --enhance: the spec asks for the prompt upsampler (offloaded); 
 
 test.serial('a [cosmos-sim ...] marker in the prompt picks that run\'s failure, over cosmos-sim.json', async t => {
 	await simulate({mode: 'ok'});
-	const failed = await run('run', 'A harbour [cosmos-sim oom]', inputs, '--json');
+	const failed = await run('run', 'A harbour [cosmos-sim oom]', workspace.inputs, '--json');
 	t.is(failed.code, 1, failed.stderr);
 	const [oom] = JSON.parse(failed.stdout) as RunJson[];
 	t.is(oom!.status, 'failed');
 	t.is(oom!.failure_kind, 'oom');
-	const fine = await run('run', 'A harbour without a marker', inputs, '--json');
+	const fine = await run('run', 'A harbour without a marker', workspace.inputs, '--json');
 	t.is(fine.code, 0, fine.stderr);
 	t.is((JSON.parse(fine.stdout) as RunJson[])[0]!.status, 'success');
 });
@@ -151,12 +133,12 @@ test.serial('a worker killed with -9 mid-run: logs --follow brings a new one, wh
 	await simulate({mode: 'slow', seconds: 6, clips: 3});
 	// A foreground worker holds the dispatcher lease, so the submit below starts no other.
 	const worker = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'source/cli/main.ts'), 'worker'], {
-		cwd: dir,
-		env: {PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1'},
+		cwd: workspace.dir,
+		env: {PATH: process.env['PATH'] ?? '', HOME: workspace.dir, NO_COLOR: '1'},
 	});
 	const workerLines = lines(worker.stderr);
 	await workerLines.until(line => line.includes('dispatching runs'));
-	const submitted = await run('run', 'A red lighthouse in a storm', inputs, '--detach');
+	const submitted = await run('run', 'A red lighthouse in a storm', workspace.inputs, '--detach');
 	t.is(submitted.code, 0, submitted.stderr);
 	const id = submitted.stdout.trim();
 	await workerLines.until(line => line.includes(`${id} running`));
@@ -168,7 +150,7 @@ test.serial('a worker killed with -9 mid-run: logs --follow brings a new one, wh
 	t.is(followed.code, 0, followed.stderr);
 	const done = await show(id);
 	t.is(done.status, 'success');
-	const log = (await readFile(path.join(dir, 'data', 'runs', id, 'run.log'), 'utf8')).split('\n');
+	const log = (await readFile(path.join(workspace.dir, 'data', 'runs', id, 'run.log'), 'utf8')).split('\n');
 	for (const milestone of [/control_inputs:/, /final args:/, /Run generation/, /Saved video to/, /Saved prompt to/]) {
 		t.is(log.filter(line => milestone.test(line)).length, 1, `${String(milestone)} exactly once`);
 	}
@@ -177,8 +159,8 @@ test.serial('a worker killed with -9 mid-run: logs --follow brings a new one, wh
 
 test.serial('run --detach prints the id at once; kill stops exactly that run', async t => {
 	await simulate({mode: 'slow', seconds: 30, clips: 2});
-	const first = await run('run', 'A slow one', inputs, '--detach');
-	const second = await run('run', 'Another slow one', inputs, '--detach');
+	const first = await run('run', 'A slow one', workspace.inputs, '--detach');
+	const second = await run('run', 'Another slow one', workspace.inputs, '--detach');
 	t.is(first.code, 0, first.stderr);
 	const a = first.stdout.trim();
 	const b = second.stdout.trim();
@@ -195,7 +177,7 @@ test.serial('run --detach prints the id at once; kill stops exactly that run', a
 /** Resolves once the run's saved log has a line matching pattern (the tailer the CLI itself uses). */
 async function waitForLog(id: string, pattern: RegExp): Promise<void> {
 	const found = new AbortController();
-	await tailLines(path.join(dir, 'data', 'runs', id, 'run.log'), 0, line => {
+	await tailLines(path.join(workspace.dir, 'data', 'runs', id, 'run.log'), 0, line => {
 		if (pattern.test(line)) found.abort();
 	}, () => false, found.signal);
 }

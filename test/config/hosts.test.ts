@@ -130,7 +130,7 @@ test('unknown keys of a host section are errors listing the keys a host may set'
 	for (const key of ['foo', 'data_dir', 'num_steps', 'constructor']) {
 		const error = await t.throwsAsync(load(`[hosts.gpu-2]\n${key} = 1`), {instanceOf: ConfigError}, key);
 		t.regex(error?.message ?? '', new RegExp(`cosmos\\.toml: unknown key \\[hosts\\.gpu-2\\] ${key} \\(known: host, user, port, `));
-		t.regex(error?.message ?? '', /gpus, kind, remote_dir, image, command, num_gpus, network, extra_args, hf_cache, offload, partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted\)$/);
+		t.regex(error?.message ?? '', /gpus, kind, remote_dir, image, command, num_gpus, network, extra_args, hf_cache, offload, partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted, batch_max\)$/);
 	}
 	await t.throwsAsync(load('[hosts.gpu-2]\n"a\\nb" = 1'), {message: /unknown key \[hosts\.gpu-2\] "a\\nb" \(known: /}, 'quoted, one line');
 });
@@ -176,12 +176,13 @@ test('[remote] gpus: distinct whole numbers from 0 to 63; environment lists by s
 });
 
 test('[scheduler] defaults, validation and environment overrides', async t => {
-	t.deepEqual((await load('')).scheduler, {busy_memory_mib: 2048, lease_seconds: 10});
-	t.deepEqual((await load('[scheduler]\nbusy_memory_mib = 0\nlease_seconds = 600')).scheduler, {busy_memory_mib: 0, lease_seconds: 600});
+	t.deepEqual((await load('')).scheduler, {busy_memory_mib: 2048, lease_seconds: 10, batch_max: 8});
+	t.deepEqual((await load('[scheduler]\nbusy_memory_mib = 0\nlease_seconds = 600\nbatch_max = 1')).scheduler, {busy_memory_mib: 0, lease_seconds: 600, batch_max: 1});
+	await t.throwsAsync(load('[scheduler]\nbatch_max = 0'), {message: /\[scheduler\] batch_max must be a whole number from 1 to 64, got 0/});
 	await t.throwsAsync(load('[scheduler]\nlease_seconds = 1'), {message: /\[scheduler\] lease_seconds must be a whole number from 2 to 600, got 1/});
 	await t.throwsAsync(load('[scheduler]\nbusy_memory_mib = 1000001'), {message: /\[scheduler\] busy_memory_mib must be a whole number from 0 to 1000000/});
 	await t.throwsAsync(load('[scheduler]\nbusy_memory_mib = 1.5'), {message: /busy_memory_mib must be a whole number/});
-	await t.throwsAsync(load('[scheduler]\nlease = 5'), {message: /unknown key \[scheduler\] lease \(known: busy_memory_mib, lease_seconds\)/});
+	await t.throwsAsync(load('[scheduler]\nlease = 5'), {message: /unknown key \[scheduler\] lease \(known: busy_memory_mib, lease_seconds, batch_max\)/});
 	const overridden = await load('[scheduler]\nlease_seconds = 30', {COSMOS_SCHEDULER_LEASE_SECONDS: '20', COSMOS_SCHEDULER_BUSY_MEMORY_MIB: '512'});
-	t.deepEqual(overridden.scheduler, {busy_memory_mib: 512, lease_seconds: 20});
+	t.deepEqual(overridden.scheduler, {busy_memory_mib: 512, lease_seconds: 20, batch_max: 8});
 });

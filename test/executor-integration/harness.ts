@@ -23,7 +23,20 @@ import {scanInputFolder} from '../../source/service/inputs.js';
 import type {SandboxHost} from '../helpers/sandbox-host.js';
 import {SAMPLE_DIR} from '../helpers/temp.js';
 
-export type SimOptions = {mode?: string; seconds?: number; clips?: number; lines?: number; rate?: number; stall_seconds?: number; hostile_files?: boolean};
+export type SimOptions = {
+	mode?: string;
+	seconds?: number;
+	clips?: number;
+	lines?: number;
+	rate?: number;
+	stall_seconds?: number;
+	hostile_files?: boolean;
+	/** Model loading, once per process, and each clip of each sample. */
+	load_seconds?: number;
+	clip_seconds?: number;
+	/** Batch mode: the guardrail blocks this sample's video (0-based), the others go on. */
+	fail_sample?: number;
+};
 
 /** A config that reaches the sandbox; known_hosts is a private copy (tests may append to it). */
 export function sandboxConfig(sandbox: SandboxHost, dir: string, change: (config: Config) => void = () => undefined): Config {

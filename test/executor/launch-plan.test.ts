@@ -1,33 +1,21 @@
 // What launch() will write and run, before anything is sent: the docker run argv (detached,
 // --init, stderr merged into stdout by a fixed wrapper), the spec, and early errors.
 import test from 'ava';
-import {DEFAULT_CONFIG, type Config} from '../../source/config/schema.js';
+import {DEFAULT_CONFIG} from '../../source/config/schema.js';
 import {ConfigError, ValidationError} from '../../source/domain/errors.js';
-import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type InputFile, newRun} from '../../source/domain/model.js';
-import type {Job} from '../../source/executor/executor.js';
+import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS} from '../../source/domain/model.js';
 import {planLaunch} from '../../source/executor/launch-plan.js';
+import {HOST_PATHS, testConfig, testJob} from '../helpers/jobs.js';
 
-const input = (digit: string): InputFile => ({path: `/local/${digit}.mp4`, sha256: digit.repeat(64), size: 10, mtime_ms: 0});
-
-function job(): Job {
-	return {
-		run: newRun({id: 'rs_0123456789ab', prompt_id: 'ps_1', stage: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0}, parameters: {...DEFAULT_PARAMETERS, num_gpus: 2}, created_at: '2026-01-01T00:00:00.000Z'}),
-		prompt: {id: 'ps_1', name: 'n', prompt_text: "it's $(rm -rf ~)", negative_prompt: 'neg', video_dir: '/local', inputs: {video: input('a'), depth: input('b')}, created_at: ''},
-		outputDir: '/data/runs/rs_0123456789ab/outputs',
+const job = () =>
+	testJob({
+		run: {stage: null, control_weights: {...DEFAULT_WEIGHTS, seg: 0}, parameters: {...DEFAULT_PARAMETERS, num_gpus: 2}},
+		prompt: {prompt_text: "it's $(rm -rf ~)"},
 		gpus: [],
-	};
-}
-
-const config = (change: (c: Config) => void = () => undefined): Config => {
-	const c = structuredClone(DEFAULT_CONFIG);
-	c.docker.command = 'sudo -n docker';
-	change(c);
-	return c;
-};
-const paths = {remoteDir: '/srv/ct1', hfCacheDir: '/home/u/.cache/huggingface'};
+	});
 
 test('docker run: detached, named, labelled, --init, merged stderr, run paths under .cosmos-tui', t => {
-	const plan = planLaunch(job(), config(), paths);
+	const plan = planLaunch(job(), testConfig(), HOST_PATHS);
 	const argv = plan.dockerRun;
 	t.is(plan.container, 'cosmos-tui-rs_0123456789ab');
 	t.deepEqual(argv.slice(0, 5), ['sudo', '-n', 'docker', 'run', '-d']);
@@ -43,7 +31,7 @@ test('docker run: detached, named, labelled, --init, merged stderr, run paths un
 });
 
 test('the spec carries the prompt and content-addressed container paths, plus extras', t => {
-	const plan = planLaunch(job(), config(), paths, {cosmos_sim: {mode: 'ok'}});
+	const plan = planLaunch(job(), testConfig(), HOST_PATHS, {cosmos_sim: {mode: 'ok'}});
 	const spec = JSON.parse(plan.specJson) as Record<string, unknown>;
 	t.is(spec['prompt'], "it's $(rm -rf ~)");
 	t.is(spec['input_video_path'], `/workspace/.cosmos-tui/inputs/${'a'.repeat(64)}/video.mp4`);
@@ -53,9 +41,9 @@ test('the spec carries the prompt and content-addressed container paths, plus ex
 });
 
 test('bad settings fail before any upload: docker settings as ConfigError, weights as ValidationError', t => {
-	t.throws(() => planLaunch(job(), config(c => (c.docker.image = 'has space')), paths), {instanceOf: ConfigError});
-	t.throws(() => planLaunch(job(), config(c => (c.docker.offload = ['--rm -rf'])), paths), {instanceOf: ConfigError});
+	t.throws(() => planLaunch(job(), testConfig(c => (c.docker.image = 'has space')), HOST_PATHS), {instanceOf: ConfigError});
+	t.throws(() => planLaunch(job(), testConfig(c => (c.docker.offload = ['--rm -rf'])), HOST_PATHS), {instanceOf: ConfigError});
 	const noControls = job();
 	noControls.run.control_weights = {vis: 0, edge: 0, depth: 0, seg: 0};
-	t.throws(() => planLaunch(noControls, config(), paths), {instanceOf: ValidationError});
+	t.throws(() => planLaunch(noControls, testConfig(), HOST_PATHS), {instanceOf: ValidationError});
 });

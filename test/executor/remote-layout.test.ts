@@ -15,6 +15,7 @@ test('inputs by content and role; runs in their own folder', t => {
 		launchInfo: '/srv/ct1/.cosmos-tui/runs/rs_abc/launch.json',
 		killMarker: '/srv/ct1/.cosmos-tui/runs/rs_abc/kill-requested',
 		outputDir: '/srv/ct1/.cosmos-tui/runs/rs_abc/output',
+		batchInput: '/srv/ct1/.cosmos-tui/runs/rs_abc/batch.jsonl',
 	});
 	t.throws(() => runLayout('/srv', '../../etc'));
 });

@@ -5,13 +5,18 @@
 //   test.before(async () => { sandbox = await startSandboxHost(); });
 //   test.after.always(async () => { await sandbox?.stop(); });
 //
+// or, for a test file whose tests all use one host, sandboxSuite() from sandbox-suite.ts.
+//
 // What it is: an OpenSSH server on 127.0.0.1:<random port> with its own host key, a login user
 // (`cosmossim`, /bin/sh, no rc files, key login with a per-sandbox ed25519 key), and on that user's
 // PATH a `docker` command (rootful podman via `sudo -n`) and a stand-in `nvidia-smi` (two GPUs,
 // from `gpusPath`). The image `cosmos-sim:latest` has `torchrun`/`python` that act like
 // cosmos_transfer1/diffusion/inference/transfer.py; a spec field picks the behaviour:
 //   "cosmos_sim": {"mode": "ok"|"slow"|"stall"|"flood"|"oom"|"guardrail"|"crash"|"nccl"|"hostile"|"paced",
-//                  "seconds": n, "clips": n, "lines": n, "rate": n, "stall_seconds": n, "hostile_files": bool}
+//                  "seconds": n, "clips": n, "lines": n, "rate": n, "stall_seconds": n, "hostile_files": bool,
+//                  "load_seconds": n, "clip_seconds": n, "fail_sample": i|[i, ...]}
+// (load_seconds: time spent loading the models, once per process; clip_seconds: time per clip, per
+// batch sample; fail_sample: in batch mode, the guardrail blocks the video of sample i, from 0).
 // Files the container writes into remoteDir are owned by root (as with real Docker).
 // The canary: `canaryPath` must never exist; its folder is writable by the login user.
 // Needs root; the first call per process installs missing Debian packages and builds the image.
@@ -51,7 +56,6 @@ export async function connectToSandbox(sandbox: SandboxHost): Promise<NodeSSH> {
 	return new NodeSSH().connect(sandboxSshConfig(sandbox));
 }
 
-/** POSIX shell quoting: each argument in single quotes, joined with spaces. */
 /** Runs fn with a connection to the sandbox, closing it afterwards. */
 export async function withSandboxSsh<T>(sandbox: SandboxHost, fn: (ssh: NodeSSH) => Promise<T>): Promise<T> {
 	const ssh = await connectToSandbox(sandbox);
@@ -62,6 +66,7 @@ export async function withSandboxSsh<T>(sandbox: SandboxHost, fn: (ssh: NodeSSH)
 	}
 }
 
+/** POSIX shell quoting: each argument that needs it in single quotes, joined with spaces. */
 export function shellJoin(args: readonly string[]): string {
 	return args.map(arg => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
@@ -147,12 +152,16 @@ export type SimRunOptions = {
 	shell?: boolean;
 	launcher?: 'torchrun' | 'python';
 	dockerArgs?: string[];
+	/** More transfer.py arguments, appended to the command (e.g. `['--batch_input_path', path]`). */
+	extraArgs?: string[];
 };
 
 /**
  * Writes a run folder (spec.json + a fake input video) into the sandbox's remoteDir, owned by the
  * login user, and starts it the way the executor does: `docker run -d --label cosmos-tui.run=<id> ...`.
- * `spec` gets the paths (relative to /workspace) and returns the spec JSON object.
+ * `spec` gets the paths (relative to /workspace) and returns the spec JSON object; its "cosmos_sim"
+ * block (mode, seconds, clips, lines, rate, stall_seconds, hostile_files, load_seconds,
+ * clip_seconds, fail_sample: see the top of this file) picks how the stand-in model behaves.
  */
 export async function startSimRun(
 	ssh: NodeSSH,
@@ -180,6 +189,7 @@ export async function startSimRun(
 	for (const file of [inputVideo, join(sandbox.remoteDir, remote.specPath)]) chownSync(file, owner.uid, owner.gid);
 
 	let command = transferCommand({specPath: remote.specPath, outputDir: remote.outputDir, numGpus: options.numGpus, checkpointDir: options.checkpointDir});
+	command.push(...(options.extraArgs ?? []));
 	if (options.launcher === 'python') command = ['python', ...command.slice(4)];
 	if (options.shell) command = ['sh', '-c', `cd /workspace && PYTHONPATH=. ${shellJoin(command)}`];
 	const container = `cosmos-${runId}`;
@@ -194,4 +204,25 @@ export async function startSimRun(
 	);
 	if (result.code !== 0) throw new Error(`docker run failed (${result.code}): ${result.stderr}`);
 	return {runId, container, runDir, outputDir: join(sandbox.remoteDir, remote.outputDir), inputVideo, remote};
+}
+
+export type FinishedSimRun = SimRun & {exitCode: number; stdout: string; stderr: string};
+
+/**
+ * startSimRun, then waits for the container to exit, takes its logs (with `follow`: from a
+ * `docker logs -f` started right away, as the executor follows a run) and removes it.
+ */
+export async function runSimToEnd(
+	ssh: NodeSSH,
+	sandbox: SandboxHost,
+	spec: (paths: {inputVideo: string; runDir: string}) => Record<string, unknown>,
+	options: SimRunOptions = {},
+	follow = false,
+): Promise<FinishedSimRun> {
+	const job = await startSimRun(ssh, sandbox, spec, options);
+	const logs = follow ? await streamCommand(ssh, shellJoin(['docker', 'logs', '-f', job.container])) : undefined;
+	const waited = await streamCommand(ssh, shellJoin(['docker', 'wait', job.container]));
+	const {stdout, stderr} = logs ?? (await streamCommand(ssh, shellJoin(['docker', 'logs', job.container])));
+	await streamCommand(ssh, shellJoin(['docker', 'rm', job.container]));
+	return {...job, exitCode: Number(waited.stdout.trim()), stdout, stderr};
 }

@@ -1,30 +1,11 @@
 // The docker command on the sandbox host, driven over SSH the way the executor drives it:
 // run -d, logs -f, wait, inspect, ps --filter label, kill, rm, mounts and env.
-import test from 'ava';
 import type {NodeSSH} from 'node-ssh';
-import {
-	type SandboxHost,
-	canRunSandbox,
-	connectToSandbox,
-	shellJoin,
-	startSandboxHost,
-	startSimRun,
-	streamCommand,
-	withSandboxSsh,
-} from '../helpers/sandbox-host.js';
+import {connectToSandbox, shellJoin, startSandboxHost, startSimRun, streamCommand} from '../helpers/sandbox-host.js';
+import {sandboxSuite} from '../helpers/sandbox-suite.js';
 
-const run = canRunSandbox() ? test : test.skip;
-const serial = canRunSandbox() ? test.serial : test.serial.skip;
-let sandbox: SandboxHost;
-
-test.before(async () => {
-	if (canRunSandbox()) sandbox = await startSandboxHost();
-});
-test.after.always(async () => {
-	await sandbox?.stop();
-});
-
-const withSsh = <T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> => withSandboxSsh(sandbox, fn);
+const suite = sandboxSuite();
+const {run, serial, withSsh} = suite;
 
 async function docker(ssh: NodeSSH, ...args: string[]): Promise<string> {
 	const result = await streamCommand(ssh, shellJoin(['docker', ...args]));
@@ -45,7 +26,7 @@ function followUntil(ssh: NodeSSH, container: string, pattern: RegExp): {seen: P
 
 run('docker run -d with the executor flags; wait, inspect, ps --filter label and rm', async t => {
 	await withSsh(async ssh => {
-		const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({prompt: 'a red car', input_video_path: inputVideo, edge: {control_weight: 1}}));
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({prompt: 'a red car', input_video_path: inputVideo, edge: {control_weight: 1}}));
 		t.is(await docker(ssh, 'wait', job.container), '0');
 		t.is(await docker(ssh, 'inspect', '--format', '{{.State.ExitCode}} {{.State.Status}}', job.container), '0 exited');
 		t.is(await docker(ssh, 'ps', '-a', '--filter', `label=cosmos-tui.run=${job.runId}`, '--format', '{{.Names}}'), job.container);
@@ -59,7 +40,7 @@ run('docker run -d with the executor flags; wait, inspect, ps --filter label and
 
 run('docker logs -f streams lines while the container runs, then ends with it', async t => {
 	await withSsh(async ssh => {
-		const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({
 			prompt: 'slowly',
 			input_video_path: inputVideo,
 			vis: {control_weight: 0.5},
@@ -78,7 +59,7 @@ run('docker logs -f streams lines while the container runs, then ends with it', 
 
 run('docker kill --signal TERM ends a run promptly with 143', async t => {
 	await withSsh(async ssh => {
-		const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 600}}));
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 600}}));
 		const follow = followUntil(ssh, job.container, /control_inputs/);
 		await follow.seen;
 		await docker(ssh, 'kill', '--signal', 'TERM', job.container);
@@ -91,7 +72,7 @@ run('docker kill --signal TERM ends a run promptly with 143', async t => {
 
 run('docker kill --signal KILL ends a run with 137, also when sh -c wraps torchrun', async t => {
 	await withSsh(async ssh => {
-		const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 600}}), {shell: true});
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 600}}), {shell: true});
 		await followUntil(ssh, job.container, /control_inputs/).seen;
 		await docker(ssh, 'kill', '--signal', 'KILL', job.container);
 		t.is(await docker(ssh, 'wait', job.container), '137');
@@ -100,7 +81,7 @@ run('docker kill --signal KILL ends a run with 137, also when sh -c wraps torchr
 
 run('"sudo -n docker" works as the docker command too', async t => {
 	await withSsh(async ssh => {
-		const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}}));
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}}));
 		const waited = await streamCommand(ssh, shellJoin(['sudo', '-n', 'docker', 'wait', job.container]));
 		t.is(waited.stdout.trim(), '0', waited.stderr);
 		const logs = await streamCommand(ssh, shellJoin(['sudo', '-n', 'docker', 'logs', job.container]));
@@ -113,20 +94,20 @@ run('env vars, the workspace mount, the HF cache mount and -w reach the containe
 	await withSsh(async ssh => {
 		const out = await docker(
 			ssh, 'run', '--rm', '--gpus', 'all', '--ipc=host', '-e', 'HF_TOKEN=hf_secret value',
-			'-v', `${sandbox.remoteDir}:/workspace`, '-v', `${sandbox.hfCacheDir}:/root/.cache/huggingface`, '-w', '/workspace',
-			sandbox.image, 'sh', '-c', 'echo "$HF_TOKEN"; pwd; ls -d checkpoints; touch /root/.cache/huggingface/from-container && echo cached; command -v torchrun python',
+			'-v', `${suite.sandbox.remoteDir}:/workspace`, '-v', `${suite.sandbox.hfCacheDir}:/root/.cache/huggingface`, '-w', '/workspace',
+			suite.sandbox.image, 'sh', '-c', 'echo "$HF_TOKEN"; pwd; ls -d checkpoints; touch /root/.cache/huggingface/from-container && echo cached; command -v torchrun python',
 		);
 		t.deepEqual(out.split('\n'), ['hf_secret value', '/workspace', 'checkpoints', 'cached', '/usr/local/bin/torchrun']);
 	});
 });
 
 serial('a run survives a dropped SSH connection and can be followed again from the start', async t => {
-	const ssh = await connectToSandbox(sandbox);
+	const ssh = await connectToSandbox(suite.sandbox);
 	ssh.connection?.on('error', () => undefined);
-	const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 4, clips: 2}}));
+	const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'slow', seconds: 4, clips: 2}}));
 	const follow = followUntil(ssh, job.container, /control_inputs/);
 	await follow.seen;
-	await sandbox.killSessions();
+	await suite.sandbox.killSessions();
 	await follow.done;
 	ssh.dispose();
 	await withSsh(async again => {

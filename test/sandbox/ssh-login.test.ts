@@ -4,31 +4,12 @@ import {execFile} from 'node:child_process';
 import {existsSync, readFileSync, unlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
-import test from 'ava';
 import {NodeSSH} from 'node-ssh';
-import {
-	DEFAULT_GPUS_CSV,
-	type SandboxHost,
-	canRunSandbox,
-	connectToSandbox,
-	sandboxSshConfig,
-	startSandboxHost,
-	streamCommand,
-	withSandboxSsh,
-} from '../helpers/sandbox-host.js';
+import {DEFAULT_GPUS_CSV, type SandboxHost, connectToSandbox, sandboxSshConfig, startSandboxHost, streamCommand} from '../helpers/sandbox-host.js';
+import {sandboxSuite} from '../helpers/sandbox-suite.js';
 
-const run = canRunSandbox() ? test : test.skip;
-const serial = canRunSandbox() ? test.serial : test.serial.skip;
-let sandbox: SandboxHost;
-
-test.before(async () => {
-	if (canRunSandbox()) sandbox = await startSandboxHost();
-});
-test.after.always(async () => {
-	await sandbox?.stop();
-});
-
-const withSsh = <T>(fn: (ssh: NodeSSH) => Promise<T>): Promise<T> => withSandboxSsh(sandbox, fn);
+const suite = sandboxSuite();
+const {run, serial, withSsh} = suite;
 
 /** Opens `count` exec channels at once that block until `release` exists; returns how many opened. */
 async function concurrentSessions(host: SandboxHost, count: number): Promise<{opened: number; refused: string[]}> {
@@ -57,9 +38,9 @@ run('logs in as the sandbox user with the per-sandbox key', async t => {
 		const result = await ssh.execCommand('id -un; echo "$0"; pwd; ls -A');
 		t.is(result.code, 0);
 		const [user, shell, home, ...files] = result.stdout.split('\n');
-		t.is(user, sandbox.username);
+		t.is(user, suite.sandbox.username);
 		t.is(shell, 'sh');
-		t.is(home, `/var/lib/${sandbox.username}`);
+		t.is(home, `/var/lib/${suite.sandbox.username}`);
 		// Other tests may leave caches here (the home is shared by every sandbox); rc files must never appear.
 		t.deepEqual(files.filter(name => /^\.(profile|bashrc|bash_profile|bash_login|shrc|kshrc|zshrc|zprofile)$/.test(name)), [], 'no rc files in the home folder');
 	});
@@ -67,18 +48,18 @@ run('logs in as the sandbox user with the per-sandbox key', async t => {
 
 run('a host key other than the sandbox key is refused', async t => {
 	const other = new NodeSSH();
-	await t.throwsAsync(other.connect({...sandboxSshConfig(sandbox), hostVerifier: () => false}));
+	await t.throwsAsync(other.connect({...sandboxSshConfig(suite.sandbox), hostVerifier: () => false}));
 	other.dispose();
 });
 
 run('the OpenSSH client accepts the known_hosts file with strict checking', async t => {
 	const {stdout} = await promisify(execFile)('ssh', [
-		'-i', sandbox.privateKeyPath,
-		'-p', String(sandbox.port),
-		'-o', `UserKnownHostsFile=${sandbox.knownHostsPath}`,
+		'-i', suite.sandbox.privateKeyPath,
+		'-p', String(suite.sandbox.port),
+		'-o', `UserKnownHostsFile=${suite.sandbox.knownHostsPath}`,
 		'-o', 'StrictHostKeyChecking=yes',
 		'-o', 'BatchMode=yes',
-		`${sandbox.username}@${sandbox.host}`,
+		`${suite.sandbox.username}@${suite.sandbox.host}`,
 		'echo via-cli',
 	]);
 	t.is(stdout.trim(), 'via-cli');
@@ -90,8 +71,8 @@ run('PATH has the docker shim, nvidia-smi and /usr/sbin; docker is podman under 
 		t.is(result.code, 0, result.stderr);
 		const [path = '', docker, nvidiaSmi, version] = result.stdout.split('\n');
 		t.true(path.split(':').includes('/usr/sbin'));
-		t.is(docker, join(sandbox.dir, 'bin', 'docker'));
-		t.is(nvidiaSmi, join(sandbox.dir, 'bin', 'nvidia-smi'));
+		t.is(docker, join(suite.sandbox.dir, 'bin', 'docker'));
+		t.is(nvidiaSmi, join(suite.sandbox.dir, 'bin', 'nvidia-smi'));
 		t.regex(version ?? '', /^\d+\.\d+/);
 		t.is(result.stderr, '', 'sudo prints nothing');
 	});
@@ -99,25 +80,25 @@ run('PATH has the docker shim, nvidia-smi and /usr/sbin; docker is podman under 
 
 run('remoteDir (with checkpoints/) and the HF cache are writable by the login user; the canary is not there', async t => {
 	await withSsh(async ssh => {
-		const canaryDir = join(sandbox.canaryPath, '..');
+		const canaryDir = join(suite.sandbox.canaryPath, '..');
 		const result = await ssh.execCommand(
-			`test -d ${sandbox.remoteDir}/checkpoints && touch ${sandbox.remoteDir}/w ${sandbox.hfCacheDir}/w ${canaryDir}/not-the-canary && echo writable`,
+			`test -d ${suite.sandbox.remoteDir}/checkpoints && touch ${suite.sandbox.remoteDir}/w ${suite.sandbox.hfCacheDir}/w ${canaryDir}/not-the-canary && echo writable`,
 		);
 		t.is(result.stdout, 'writable', result.stderr);
 	});
-	t.false(existsSync(sandbox.canaryPath));
+	t.false(existsSync(suite.sandbox.canaryPath));
 });
 
 run('SFTP uploads into remoteDir and downloads back', async t => {
-	const local = join(sandbox.dir, 'sftp-source.bin');
-	const back = join(sandbox.dir, 'sftp-back.bin');
+	const local = join(suite.sandbox.dir, 'sftp-source.bin');
+	const back = join(suite.sandbox.dir, 'sftp-back.bin');
 	writeFileSync(local, Buffer.from([0, 1, 2, 255, 10, 13]));
 	await withSsh(async ssh => {
-		await ssh.mkdir(`${sandbox.remoteDir}/uploads/nested`, 'sftp');
-		await ssh.putFile(local, `${sandbox.remoteDir}/uploads/nested/video.mp4`);
-		await ssh.getFile(back, `${sandbox.remoteDir}/uploads/nested/video.mp4`);
-		const owner = await ssh.execCommand(`stat -c %U ${sandbox.remoteDir}/uploads/nested/video.mp4`);
-		t.is(owner.stdout, sandbox.username);
+		await ssh.mkdir(`${suite.sandbox.remoteDir}/uploads/nested`, 'sftp');
+		await ssh.putFile(local, `${suite.sandbox.remoteDir}/uploads/nested/video.mp4`);
+		await ssh.getFile(back, `${suite.sandbox.remoteDir}/uploads/nested/video.mp4`);
+		const owner = await ssh.execCommand(`stat -c %U ${suite.sandbox.remoteDir}/uploads/nested/video.mp4`);
+		t.is(owner.stdout, suite.sandbox.username);
 	});
 	t.deepEqual(readFileSync(back), readFileSync(local));
 });
@@ -134,26 +115,26 @@ serial('nvidia-smi answers the status query with two GPUs', async t => {
 
 serial('nvidia-smi follows gpusPath, and fails like a broken driver without it', async t => {
 	await withSsh(async ssh => {
-		writeFileSync(sandbox.gpusPath, '0, NVIDIA A100-SXM4-40GB, 39000, 40960, 100, 80\n');
+		writeFileSync(suite.sandbox.gpusPath, '0, NVIDIA A100-SXM4-40GB, 39000, 40960, 100, 80\n');
 		const one = await ssh.execCommand('nvidia-smi --query-gpu=index,name --format=csv,noheader');
 		t.is(one.stdout, '0, NVIDIA A100-SXM4-40GB');
-		unlinkSync(sandbox.gpusPath);
+		unlinkSync(suite.sandbox.gpusPath);
 		const broken = await ssh.execCommand('nvidia-smi');
 		t.is(broken.code, 9);
 		t.regex(broken.stdout, /couldn't communicate with the NVIDIA driver/);
 	});
-	writeFileSync(sandbox.gpusPath, DEFAULT_GPUS_CSV);
+	writeFileSync(suite.sandbox.gpusPath, DEFAULT_GPUS_CSV);
 });
 
 serial('MaxSessions is left at the OpenSSH default of 10', async t => {
-	const {opened, refused} = await concurrentSessions(sandbox, 11);
+	const {opened, refused} = await concurrentSessions(suite.sandbox, 11);
 	t.is(opened, 10);
 	t.is(refused.length, 1);
 	t.regex(refused[0] ?? '', /open failed|Channel open failure/i);
 });
 
 serial('killSessions() drops live connections; the listener stays up for new logins', async t => {
-	const ssh = await connectToSandbox(sandbox);
+	const ssh = await connectToSandbox(suite.sandbox);
 	const errors: Error[] = [];
 	ssh.connection?.on('error', (error: Error) => errors.push(error));
 	const closed = new Promise<void>(resolve => ssh.connection?.once('close', () => resolve()));
@@ -163,7 +144,7 @@ serial('killSessions() drops live connections; the listener stays up for new log
 		if (line === 'started') started();
 	});
 	await running;
-	await sandbox.killSessions();
+	await suite.sandbox.killSessions();
 	await closed;
 	await longCommand;
 	t.false(ssh.isConnected());
@@ -175,8 +156,8 @@ serial('killSessions() drops live connections; the listener stays up for new log
 serial('maxSessions option sets sshd MaxSessions; several sandboxes run side by side', async t => {
 	const small = await startSandboxHost({maxSessions: 2});
 	try {
-		t.not(small.port, sandbox.port);
-		t.not(small.dir, sandbox.dir);
+		t.not(small.port, suite.sandbox.port);
+		t.not(small.dir, suite.sandbox.dir);
 		const {opened, refused} = await concurrentSessions(small, 3);
 		t.is(opened, 2);
 		t.is(refused.length, 1);

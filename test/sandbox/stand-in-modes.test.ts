@@ -2,65 +2,18 @@
 // failure texts in each "cosmos_sim" mode, run in real containers on the sandbox host.
 import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
-import test from 'ava';
-import {
-	HOSTILE_SEQUENCES,
-	type SandboxHost,
-	type SimRun,
-	type SimRunOptions,
-	canRunSandbox,
-	connectToSandbox,
-	shellJoin,
-	startSandboxHost,
-	startSimRun,
-	streamCommand,
-} from '../helpers/sandbox-host.js';
+import {HOSTILE_SEQUENCES, type FinishedSimRun, type SimRunOptions, shellJoin, startSimRun, streamCommand} from '../helpers/sandbox-host.js';
+import {sandboxSuite} from '../helpers/sandbox-suite.js';
 
-const run = canRunSandbox() ? test : test.skip;
-let sandbox: SandboxHost;
+const suite = sandboxSuite();
+const {run} = suite;
 
-test.before(async () => {
-	if (canRunSandbox()) sandbox = await startSandboxHost();
-});
-test.after.always(async () => {
-	await sandbox?.stop();
-});
-
-// sshd's default MaxStartups (10:30:100) drops some of many simultaneous logins, as on a real host.
-let slots = 6;
-const queue: Array<() => void> = [];
-async function limited<T>(fn: () => Promise<T>): Promise<T> {
-	if (slots === 0) await new Promise<void>(resolve => queue.push(resolve));
-	else slots--;
-	try {
-		return await fn();
-	} finally {
-		const next = queue.shift();
-		if (next) next();
-		else slots++;
-	}
-}
-
-type Finished = SimRun & {exitCode: number; stdout: string; stderr: string; files: string[]};
+type Finished = FinishedSimRun & {files: string[]};
 
 /** Starts a run with this spec, waits for its exit and collects logs and output files. */
-function simulate(spec: (paths: {inputVideo: string}) => Record<string, unknown>, options: SimRunOptions = {}, follow?: boolean): Promise<Finished> {
-	return limited(async () => simulateNow(spec, options, follow));
-}
-
-async function simulateNow(spec: (paths: {inputVideo: string}) => Record<string, unknown>, options: SimRunOptions, follow?: boolean): Promise<Finished> {
-	const ssh = await connectToSandbox(sandbox);
-	try {
-		const job = await startSimRun(ssh, sandbox, spec, options);
-		const logs = follow ? await streamCommand(ssh, shellJoin(['docker', 'logs', '-f', job.container])) : undefined;
-		const waited = await streamCommand(ssh, shellJoin(['docker', 'wait', job.container]));
-		const {stdout, stderr} = logs ?? (await streamCommand(ssh, shellJoin(['docker', 'logs', job.container])));
-		await streamCommand(ssh, shellJoin(['docker', 'rm', job.container]));
-		const files = existsSync(job.outputDir) ? readdirSync(job.outputDir).sort() : [];
-		return {...job, exitCode: Number(waited.stdout.trim()), stdout, stderr, files};
-	} finally {
-		ssh.dispose();
-	}
+async function simulate(spec: (paths: {inputVideo: string}) => Record<string, unknown>, options: SimRunOptions = {}, follow?: boolean): Promise<Finished> {
+	const job = await suite.simulate(spec, options, follow);
+	return {...job, files: existsSync(job.outputDir) ? readdirSync(job.outputDir).sort() : []};
 }
 
 const LOGURU = /^\[\d\d-\d\d \d\d:\d\d:\d\d\|(INFO|WARNING|CRITICAL)\|cosmos_transfer1\/[\w/]+\.py:\d+:\w+\] /;
@@ -239,26 +192,21 @@ run('spec and argument errors look like argparse and load_controlnet_specs', asy
 });
 
 run('stall: after "Starting diffusion sampling" it stays silent while running', async t => {
-	await limited(async () => {
-		const ssh = await connectToSandbox(sandbox);
-		try {
-			const job = await startSimRun(ssh, sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'stall', stall_seconds: 600}}));
-			let reached!: () => void;
-			const stalled = new Promise<void>(resolve => (reached = resolve));
-			const follow = streamCommand(ssh, shellJoin(['docker', 'logs', '-f', job.container]), line => {
-				if (line.endsWith('] Starting diffusion sampling')) reached();
-			});
-			await stalled;
-			const state = await streamCommand(ssh, shellJoin(['docker', 'inspect', '--format', '{{.State.Running}}', job.container]));
-			t.is(state.stdout.trim(), 'true');
-			const last = await streamCommand(ssh, `${shellJoin(['docker', 'logs', job.container])} 2>/dev/null | tail -n 1`);
-			t.regex(last.stdout, /\] Starting diffusion sampling\n$/);
-			await streamCommand(ssh, shellJoin(['docker', 'kill', job.container]));
-			await follow;
-			await streamCommand(ssh, shellJoin(['docker', 'rm', job.container]));
-		} finally {
-			ssh.dispose();
-		}
+	await suite.withLimitedSsh(async ssh => {
+		const job = await startSimRun(ssh, suite.sandbox, ({inputVideo}) => ({input_video_path: inputVideo, edge: {control_weight: 1}, cosmos_sim: {mode: 'stall', stall_seconds: 600}}));
+		let reached!: () => void;
+		const stalled = new Promise<void>(resolve => (reached = resolve));
+		const follow = streamCommand(ssh, shellJoin(['docker', 'logs', '-f', job.container]), line => {
+			if (line.endsWith('] Starting diffusion sampling')) reached();
+		});
+		await stalled;
+		const state = await streamCommand(ssh, shellJoin(['docker', 'inspect', '--format', '{{.State.Running}}', job.container]));
+		t.is(state.stdout.trim(), 'true');
+		const last = await streamCommand(ssh, `${shellJoin(['docker', 'logs', job.container])} 2>/dev/null | tail -n 1`);
+		t.regex(last.stdout, /\] Starting diffusion sampling\n$/);
+		await streamCommand(ssh, shellJoin(['docker', 'kill', job.container]));
+		await follow;
+		await streamCommand(ssh, shellJoin(['docker', 'rm', job.container]));
 	});
 });
 

@@ -11,15 +11,16 @@ import type {SandboxHost} from '../helpers/sandbox-host.js';
 import {type ServiceFixture, serviceFixture} from '../helpers/service.js';
 import {SAMPLE_DIR} from '../helpers/temp.js';
 
-/** The stand-in's behaviour for a run: by default from a `sim:{...}` suffix of its prompt text. */
-export type SimFor = (job: Job) => SimOptions;
+/** The stand-in's behaviour for a run: by default from a `sim:{...}` suffix of its prompt text; undefined: no cosmos_sim block (the prompts' `[cosmos-sim ...]` markers decide). */
+export type SimFor = (job: Job) => SimOptions | undefined;
 
 export const simFromPrompt: SimFor = job => {
 	const match = /sim:(\{.*\})$/.exec(job.prompt.prompt_text);
 	return match ? (JSON.parse(match[1]!) as SimOptions) : {mode: 'ok'};
 };
 
-export function onSandboxes(hosts: Record<string, SandboxHost>, simFor: SimFor = simFromPrompt): Promise<ServiceFixture> {
+/** batchMax: [scheduler] batch_max of every host (default 1: no batches, each run its own container). */
+export function onSandboxes(hosts: Record<string, SandboxHost>, simFor: SimFor = simFromPrompt, batchMax = 1): Promise<ServiceFixture> {
 	return serviceFixture({
 		configure(config) {
 			config.scheduler.lease_seconds = 2;
@@ -29,6 +30,7 @@ export function onSandboxes(hosts: Record<string, SandboxHost>, simFor: SimFor =
 			Object.entries(hosts).map(([name, sandbox]) => ({
 				name,
 				gpus: [],
+				batchMax,
 				executor: () => createExecutor(sandboxConfig(sandbox, dir), {...testOptions(dir, new Map()), specExtras: job => ({cosmos_sim: simFor(job)})}, name),
 			})),
 	});

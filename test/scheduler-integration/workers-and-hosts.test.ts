@@ -132,7 +132,7 @@ test.serial('two hosts: runs spread over both; a paused host starts nothing new'
 	t.is((await f.waitForRun(pinned.id, r => r.status === 'success')).placement?.host, 'a');
 });
 
-test.serial('sweep from the command line: 6 runs whose specs on the host carry the weights; --max refuses; --dry-run writes nothing', async t => {
+test.serial('sweep from the command line: 6 runs in two batches, one per host, whose lines on the host carry the weights; --max refuses; --dry-run writes nothing', async t => {
 	const w = await workspace();
 	t.teardown(w.cleanup);
 	const prompt = JSON.parse((await w.run('prompt', 'create', 'a sweep of a street', w.inputs, '--json')).stdout) as {id: string};
@@ -149,11 +149,16 @@ test.serial('sweep from the command line: 6 runs whose specs on the host carry t
 	const runs = JSON.parse(swept.stdout) as Run[];
 	t.is(runs.length, 6);
 	t.true(runs.every(run => run.status === 'success'));
+	// Two hosts with a free GPU each: two batches of three, each a container loading the model once.
+	t.deepEqual(runs.map(run => run.batch?.size), [3, 3, 3, 3, 3, 3]);
+	t.deepEqual(new Set(runs.map(run => run.placement!.host)), new Set(['a', 'b']));
 	const weights: Array<[number, number]> = [];
 	for (const run of runs) {
 		const sandbox = run.placement!.host === 'a' ? a : b;
-		const spec = JSON.parse(await readFile(path.join(sandbox.remoteDir, '.cosmos-tui', 'runs', run.id, 'spec.json'), 'utf8')) as Record<string, {control_weight: number}>;
-		weights.push([spec['vis']!.control_weight, spec['edge']!.control_weight]);
+		const folder = path.join(sandbox.remoteDir, '.cosmos-tui', 'runs', run.batch!.id);
+		const samples = (await readFile(path.join(folder, 'batch.jsonl'), 'utf8')).trimEnd().split('\n');
+		const line = JSON.parse(samples[run.batch!.index]!) as {control_overrides: Record<string, {control_weight: number}>};
+		weights.push([line.control_overrides['vis']!.control_weight, line.control_overrides['edge']!.control_weight]);
 	}
 	t.deepEqual(weights.sort(), [[0.1, 0.2], [0.1, 0.6], [0.3, 0.2], [0.3, 0.6], [0.5, 0.2], [0.5, 0.6]]);
 	const sweepId = runs[0]!.sweep_id!;

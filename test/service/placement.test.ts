@@ -1,7 +1,7 @@
 // The pure parts of the scheduler: queue order and moves, GPU placement, expected starts.
 import test from 'ava';
 import {expectedEnd} from '../../source/service/queue.js';
-import {type HostView, expectedStarts, planPlacements} from '../../source/service/scheduler/placement.js';
+import {type HostView, expectedStarts, freeSlots, planPlacements} from '../../source/service/scheduler/placement.js';
 import {type Move, type QueueKey, MOVES, moveInQueue, sortQueue} from '../../source/service/scheduler/queue-order.js';
 
 const run = (id: string, gpus = 1, host: string | null = null) => ({id, host, parameters: {num_gpus: gpus, num_steps: 35}});
@@ -11,6 +11,13 @@ test('placement: free GPUs in order, lowest indexes first, never a taken or busy
 	const plan = planPlacements([run('a'), run('b'), run('c')], [host('h', 4, {taken: [0], busy: [2]})]);
 	t.deepEqual(plan.placed, [{runId: 'a', host: 'h', gpus: [1]}, {runId: 'b', host: 'h', gpus: [3]}]);
 	t.regex(plan.waiting.get('c')!, /waiting for 1 GPU\(s\): h: 0 of 4 free, GPU 2 busy with other processes/);
+});
+
+test('free GPU sets for a run: its size, its hosts, not paused, not a cluster', t => {
+	const hosts = [host('a', 4, {taken: [0]}), host('b', 2, {busy: [1]}), host('p', 4, {paused: true}), host('c', 0, {gpus: null, cluster: {submitted: 0, maxSubmitted: 0}})];
+	t.is(freeSlots(run('x'), hosts), 4);
+	t.is(freeSlots(run('x', 2), hosts), 1);
+	t.is(freeSlots(run('x', 1, 'b'), hosts), 1);
 });
 
 test('placement: a run that cannot start holds back the runs behind it on its hosts (no backfill)', t => {

@@ -78,12 +78,12 @@ test('the controller runs the handler when the key applies, else says why and ru
 });
 
 test('prompt keys need a prompt, and say how to get one', t => {
-	t.deepEqual([...disabledPromptCommands(null)].sort(), ['prompt.delete', 'prompt.open', 'prompt.run']);
+	t.deepEqual([...disabledPromptCommands(null)].sort(), ['prompt.delete', 'prompt.enhance', 'prompt.open', 'prompt.run']);
 	t.deepEqual([...disabledPromptCommands({id: 'ps_1'} as never)], []);
 	t.is(whyNotPromptCommand(null, ''), 'no prompts yet: c creates one');
 	t.is(whyNotPromptCommand(null, 'zzz'), 'no prompt matches the filter (Esc clears it)');
 	const said: string[] = [];
-	const handlers: PromptHandlers = {open: () => said.push('opened'), run: () => said.push('ran'), delete: () => said.push('deleted')};
+	const handlers: PromptHandlers = {open: () => said.push('opened'), run: () => said.push('ran'), delete: () => said.push('deleted'), enhance: () => said.push('enhanced')};
 	runPromptCommand('prompt.run', null, '', handlers, why => said.push(why));
 	runPromptCommand('prompt.run', {id: 'ps_1'} as never, '', handlers, why => said.push(why));
 	t.deepEqual(said, ['no prompts yet: c creates one', 'ran']);

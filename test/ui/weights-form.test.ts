@@ -107,7 +107,7 @@ test('stepping stops at the bounds and says so; stepping a refused value brings 
 test('more GPUs than any host has is refused with the service\'s words, before submitting', t => {
 	const hosts = [{name: 'sandbox', gpus: 2}];
 	const form = openWeightsForm({mode: 'launch', promptId: 'ps_1', promptName: 'street', settings: {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}}, hosts});
-	const gpus = apply(form, {type: 'toggle-advanced'}, {type: 'previous-field'});
+	const gpus = apply(form, {type: 'toggle-advanced'}, {type: 'previous-field'}, {type: 'previous-field'});
 	t.is(gpus.field, 'num_gpus');
 	const four = apply(gpus, ...type('4'), {type: 'next-field'});
 	t.is(four.values.parameters.num_gpus, 4, 'a valid number of GPUs');
@@ -115,7 +115,7 @@ test('more GPUs than any host has is refused with the service\'s words, before s
 	t.is(apply(four, {type: 'submitting'}).notice, 'cannot queue: a run asking for 4 GPU(s) cannot start: sandbox has 2');
 	t.true(apply(four, {type: 'previous-field'}, {type: 'step', direction: -1}, {type: 'step', direction: -1}, {type: 'submitting'}).submitting, '2 GPUs fit');
 	const unknown = openWeightsForm({...form, settings: form.initial, hosts: [{name: 'sandbox', gpus: null}]});
-	t.is(fieldProblem(apply(unknown, {type: 'toggle-advanced'}, {type: 'previous-field'}, ...type('4'), {type: 'next-field'}), 'num_gpus'), null, 'unknown GPUs: the service asks at submit');
+	t.is(fieldProblem(apply(unknown, {type: 'toggle-advanced'}, {type: 'previous-field'}, {type: 'previous-field'}, ...type('4'), {type: 'next-field'}), 'num_gpus'), null, 'unknown GPUs: the service asks at submit');
 	t.is(fieldProblem(apply(gpus, ...type('65')), 'num_gpus'), 'GPUs must be a whole number from 1 to 64', 'the rule first');
 });
 
@@ -130,7 +130,7 @@ test('typing ignores what cannot be a number, and erase works on the typed text'
 
 test('the advanced toggle shows the parameters; integers take no decimals; levels step through presets', t => {
 	let form = apply(open(), {type: 'toggle-advanced'});
-	t.is(visibleFields(form).length, 12, "4 weights and 8 parameters");
+	t.is(visibleFields(form).length, 13, '4 weights, 8 parameters and the enhance toggle');
 	form = apply(form, ...Array.from({length: 4}, () => ({type: 'next-field'}) as const));
 	t.is(form.field, 'num_steps');
 	form = apply(form, ...type('4.5'), {type: 'next-field'});
@@ -200,4 +200,57 @@ test('seed, steps and guidance take lists too; other changed values must not tra
 	t.regex((formSweep(huge) as {message: string}).message, /121 runs; the limit here is 64/);
 	const zeros = apply(open(), ...type('0,0.5'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'}, ...type('0'), {type: 'next-field'});
 	t.regex((formSweep(zeros) as {message: string}).message, /above 0 in every run/);
+});
+
+const toEnhance = (form: WeightsFormState) => apply(form, {type: 'toggle-advanced'}, {type: 'previous-field'});
+
+test('the enhance toggle is hidden until the parameters show; it is the last field, ← / → turn it off / on', t => {
+	const hidden = open('launch');
+	t.false(visibleFields(hidden).some(field => field.id === 'enhance'), 'not among the weights');
+	t.is(apply(hidden, {type: 'previous-field'}).field, 'seg', 'Shift-Tab from the first weight does not reach it');
+	const form = toEnhance(hidden);
+	t.is(form.field, 'enhance');
+	t.is(fieldText(form, 'enhance'), 'off');
+	const on = apply(form, {type: 'step', direction: 1});
+	t.true(on.enhance);
+	t.is(fieldText(on, 'enhance'), 'on');
+	t.is(on.notice, null);
+	const again = apply(on, {type: 'step', direction: 1});
+	t.true(again.enhance, '→ on an enhance already on keeps it on');
+	t.is(again.notice, 'enhance is already on', 'and says so, as a level at its last preset');
+	const off = apply(on, {type: 'step', direction: -1});
+	t.false(off.enhance);
+	t.is(apply(off, {type: 'step', direction: -1}).notice, 'enhance is already off');
+	t.is(apply(on, ...type('1'), {type: 'erase'}).enhance, true, 'digits and Backspace do nothing to it');
+	t.is(apply(on, ...type('1')).typing, null);
+	const folded = apply(on, {type: 'toggle-advanced'});
+	t.is(folded.field, 'vis', 'hiding the parameters leaves the toggle');
+	t.true(folded.enhance, 'and keeps its value');
+});
+
+test('enhance starts off for a launch and as the parent run had it for a rerun', t => {
+	t.false(open('launch').enhance);
+	t.false(open('rerun').enhance, 'a rerun of a run without it');
+	const settings = {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}};
+	const rerun = openWeightsForm({mode: 'rerun', promptId: 'ps_1', promptName: 'street', parentRunId: 'rs_1', settings, enhance: true});
+	t.true(rerun.enhance);
+	t.is(fieldText(rerun, 'enhance'), 'on');
+});
+
+test('the changes carry enhance: true when it is on, false only to turn off a parent\'s', t => {
+	t.deepEqual(formChanges(apply(open('launch'), {type: 'submitting'})), {weights: {}, parameters: {}}, 'off: not said');
+	const launch = apply(toEnhance(open('launch')), {type: 'step', direction: 1}, {type: 'submitting'});
+	t.true(launch.submitting, 'enhance alone is a launchable form');
+	t.deepEqual(formChanges(launch), {weights: {}, parameters: {}, enhance: true});
+	const settings = {weights: {...DEFAULT_WEIGHTS}, parameters: {...DEFAULT_PARAMETERS}};
+	const enhanced = openWeightsForm({mode: 'rerun', promptId: 'ps_1', promptName: 'street', parentRunId: 'rs_1', settings, enhance: true});
+	t.deepEqual(formChanges(apply(enhanced, {type: 'step', direction: 1})), {weights: {vis: 0.3}, parameters: {}, enhance: true}, 'kept on from the parent');
+	t.deepEqual(formChanges(apply(toEnhance(enhanced), {type: 'step', direction: -1})), {weights: {}, parameters: {}, enhance: false}, 'turned off');
+});
+
+test('a sweep with enhance on stays a sweep: the toggle is no axis and no value a sweep must keep', t => {
+	const form = apply(toEnhance(open('launch')), {type: 'step', direction: 1}, {type: 'toggle-advanced'}, ...type('0.2,0.6'), {type: 'submitting'});
+	t.true(form.submitting);
+	t.true(form.enhance);
+	t.deepEqual(formSweep(form), {kind: 'sweep', axes: {vis: [0.2, 0.6]}, size: 2});
 });

@@ -1,5 +1,6 @@
 // The failure texts of the real job (contract sections 4 and 8), printed the way torchrun prints them.
 import {hostname} from 'node:os';
+import {UsageError} from './args.mjs';
 import {PyError} from './spec.mjs';
 
 const pad = (n, w = 2) => String(n).padStart(w, '0');
@@ -61,6 +62,32 @@ export const GUARDRAIL_LINES = [
 	'Guardrail blocked generation for entire batch.',
 ];
 
+/**
+ * The guardrail blocking a generated video (world_generation_pipeline.py generate(): `Generated
+ * video {i+1} is not safe`, i the index inside the batch), then the whole batch of one failing.
+ */
+export const generatedGuardrailLines = indexInBatch => [
+	`Generated video ${indexInBatch + 1} is not safe`,
+	'All generated videos failed safety checks',
+	'Guardrail blocked generation for entire batch.',
+];
+
+/** A batch sample without "visual_input" whose control must be generated from it. */
+export const noVisualInput = () =>
+	new PyError('TypeError', 'expected str, bytes or os.PathLike object, not NoneType', [
+		...DEMO_FRAMES,
+		'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 322, in demo\n    preprocessors(',
+		'  File "/workspace/cosmos_transfer1/diffusion/inference/preprocessors.py", line 55, in __call__\n    self.gen_input_control(',
+	]);
+
+/** A batch sample without "prompt": the prompt guardrail gets None. */
+export const noPrompt = () =>
+	new PyError('TypeError', "expected string or bytes-like object, got 'NoneType'", [
+		...DEMO_FRAMES,
+		'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 360, in demo\n    batch_outputs = pipeline.generate(',
+		'  File "/workspace/cosmos_transfer1/diffusion/inference/world_generation_pipeline.py", line 729, in generate\n    is_safe = self._run_guardrail_on_prompt_with_offload(prompt)',
+	]);
+
 /** Traceback text as Python prints it; under torchrun every line carries `[rank0]: `. */
 export function tracebackText(error, rankPrefix) {
 	const lines = ['Traceback (most recent call last):', ...error.frames.flatMap(f => f.split('\n')), `${error.type}: ${error.message}`];
@@ -115,4 +142,42 @@ export function childFailedText(script, exitcode, errorTraceback) {
 		`  traceback : ${errorTraceback}`,
 		'============================================================',
 	].join('\n') + '\n';
+}
+
+/**
+ * How a stand-in script ends under `launcher` (torchrun or python), as the real script would;
+ * `script()` is the script as the launcher was given it.
+ *   fail(exit, traceback?): the script exited with `exit` (-n: killed by signal n). torchrun prints
+ *     its ChildFailedError block and exits 1; python exits with `exit` (128+n for a signal).
+ *   raise(error): a PyError's traceback on stderr (`[rank0]: ` on every line under torchrun), then fail(1).
+ *   runMain(main): awaits main; a UsageError prints its argparse text and exits 0 for -h, else
+ *     fail(2); a PyError is raised; anything else is thrown.
+ */
+export function scriptExits(launcher, script) {
+	const underTorchrun = launcher === 'torchrun';
+	function fail(childExit, traceback) {
+		if (underTorchrun) {
+			process.stderr.write(childFailedText(script(), childExit, traceback ?? 'To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html'));
+			process.exit(1);
+		}
+		process.exit(childExit < 0 ? 128 - childExit : childExit);
+	}
+	function raise(error) {
+		process.stderr.write(tracebackText(error, underTorchrun ? '[rank0]: ' : ''));
+		fail(1);
+	}
+	async function runMain(main) {
+		try {
+			await main();
+		} catch (error) {
+			if (error instanceof UsageError) {
+				process.stderr.write(`${error.message}\n`);
+				if (error.cause === 'help') process.exit(0);
+				fail(2);
+			}
+			if (error instanceof PyError) raise(error);
+			throw error;
+		}
+	}
+	return {fail, raise, runMain};
 }

@@ -19,6 +19,8 @@ export const SOURCES = {
 	preprocessControl: ['cosmos_transfer1/diffusion/inference/preprocessors.py', 101, 'gen_input_control'],
 	generate: ['cosmos_transfer1/diffusion/inference/world_generation_pipeline.py', 703, 'generate'],
 	guardrail: ['cosmos_transfer1/diffusion/inference/world_generation_pipeline.py', 640, '_run_guardrail_on_prompt_with_offload'],
+	videoGuardrail: ['cosmos_transfer1/diffusion/inference/world_generation_pipeline.py', 797, 'generate'],
+	batchBlocked: ['cosmos_transfer1/diffusion/inference/transfer.py', 347, 'demo'],
 	t5: ['cosmos_transfer1/diffusion/inference/world_generation_pipeline.py', 290, '_run_text_embedding_on_prompt'],
 	augment: ['cosmos_transfer1/diffusion/inference/inference_utils.py', 470, 'get_ctrl_batch'],
 	clip: ['cosmos_transfer1/diffusion/inference/inference_utils.py', 1089, 'generate_world_from_control'],

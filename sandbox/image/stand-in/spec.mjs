@@ -62,16 +62,22 @@ export function resolveSpec(spec, cli) {
 	for (const [name, [, fallback]] of Object.entries(TRANSFER_ARGS)) args[name] = fallback;
 	for (const [key, value] of Object.entries(jsonArgs)) if (!cli.given.has(key)) args[key] = value;
 	Object.assign(args, cli.values);
-	// The spec's own block wins; else a marker in the prompt over the host's cosmos-sim.json.
-	sim ??= {...hostDefaults(), ...promptMarker(args.prompt)};
-	return {controls, jsonArgs, args, sim: simOptions(sim)};
+	return {controls, jsonArgs, args, sim: simFor(sim, args.prompt), block: sim};
+}
+
+/**
+ * The stand-in's options for one prompt: the spec's own block wins; else a marker in the prompt
+ * over the host's cosmos-sim.json. `block` is the spec's cosmos_sim block (null when it has none).
+ */
+export function simFor(block, prompt) {
+	return simOptions(block ?? {...hostDefaults(), ...promptMarker(prompt)});
 }
 
 /**
  * A marker in the prompt text picks the behaviour of one run from wherever the prompt was written
  * (the UI's new-prompt form, `cosmos-tui run`): `[cosmos-sim oom]` or
- * `[cosmos-sim mode=slow seconds=8 clips=3]`. Only this stand-in reads it; the real model would
- * take it as words.
+ * `[cosmos-sim mode=slow seconds=8 clips=3]` or `[cosmos-sim load_seconds=20 clip_seconds=2]`.
+ * Only this stand-in reads it; the real model would take it as words.
  */
 export function promptMarker(prompt) {
 	const found = /\[cosmos-sim((?:\s+[\w-]+(?:=[\w.-]+)?)+)\s*\]/.exec(typeof prompt === 'string' ? prompt : '');
@@ -115,7 +121,64 @@ function simOptions(raw) {
 		stallSeconds: num(raw.stall_seconds, 30),
 		// mode exit: the child's sys.exit code (torchrun then reports it and exits 1, as the real one does).
 		code: Math.max(1, Math.min(255, Math.floor(num(raw.code, 3)))),
+		// Spent once per process while the models load (before the first sample / the preprocessor).
+		loadSeconds: Math.max(0, num(raw.load_seconds, 0)),
+		// Spent per clip (in diffusion sampling), per sample.
+		clipSeconds: Math.max(0, num(raw.clip_seconds, 0)),
+		// Batch mode: 0-based sample indexes whose generated video the guardrail blocks.
+		failSamples: new Set([raw.fail_sample].flat().filter(v => v !== undefined && v !== null && v !== '' && Number.isInteger(Number(v))).map(Number)),
 	};
+}
+
+const BATCH_FRAMES = [
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 410, in <module>\n    demo(args, control_inputs)',
+	'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 285, in demo\n    prompts = read_prompts_from_file(cfg.batch_input_path)',
+];
+
+const pyType = value => (Array.isArray(value) ? 'list' : value === null ? 'NoneType' : typeof value === 'string' ? 'str' : typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int' : 'float');
+
+/**
+ * --batch_input_path: one JSON object per line (utils/io.py read_prompts_from_file); blank lines
+ * are skipped. Errors are PyErrors, raised by the caller where upstream would raise them.
+ */
+export function readBatch(path) {
+	let text;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch {
+		throw new PyError('FileNotFoundError', `[Errno 2] No such file or directory: '${path}'`, [
+			...BATCH_FRAMES,
+			'  File "/workspace/cosmos_transfer1/utils/io.py", line 34, in read_prompts_from_file\n    with open(prompt_file, "r") as f:',
+		]);
+	}
+	const samples = [];
+	for (const [index, line] of text.split('\n').entries()) {
+		if (line.trim() === '') continue;
+		let sample;
+		try {
+			sample = JSON.parse(line);
+		} catch (error) {
+			throw new PyError('json.decoder.JSONDecodeError', `Expecting value: line 1 column 1 (char 0) (line ${index + 1} of ${path}: ${error.message})`, [
+				...BATCH_FRAMES,
+				'  File "/workspace/cosmos_transfer1/utils/io.py", line 36, in read_prompts_from_file\n    prompt_dict = json.loads(line.strip())',
+			]);
+		}
+		if (sample === null || typeof sample !== 'object' || Array.isArray(sample)) {
+			throw new PyError('AttributeError', `'${pyType(sample)}' object has no attribute 'get'`, [
+				'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 410, in <module>\n    demo(args, control_inputs)',
+				'  File "/workspace/cosmos_transfer1/diffusion/inference/transfer.py", line 298, in demo\n    batch_prompt_texts = [p.get("prompt", None) for p in batch_prompts]',
+			]);
+		}
+		samples.push(sample);
+	}
+	return samples;
+}
+
+/** The numeric weight a control_weight stands for (a .pt map counts as 1); for overrides, not validated. */
+export function weightOf(controlWeight) {
+	if (typeof controlWeight === 'string' && controlWeight.endsWith('.pt')) return 1;
+	const weight = Number(controlWeight);
+	return Number.isNaN(weight) ? 1 : weight;
 }
 
 /** validate_controlnet_specs, plus control weight defaults. Returns warnings to log. */
@@ -141,6 +204,9 @@ export function validateControls(controls, args) {
 	}
 	return warnings;
 }
+
+/** What the stand-in's prompt upsampler adds to a prompt (transfer.py --upsample_prompt and upsampler_pipeline.py). */
+export const UPSAMPLED_SUFFIX = 'Rendered in rich cinematic detail, with soft volumetric light and natural motion.';
 
 export const CHECKPOINT_FILES = {
 	vis: 'vis_control.pt',

@@ -2,12 +2,16 @@
 // Usage inside the image: node transfer.mjs torchrun|python <the launcher's arguments...>
 // It behaves like the real job on the outside (arguments, spec JSON, log lines, output files,
 // exit codes, failure texts) and does no work. The spec's "cosmos_sim" block picks the behaviour.
+// With --batch_input_path (a JSONL file) it loads the models once, then runs one sample per line into
+// <video_save_folder>/video_<i>/, logging `[i/N] Processing sample video_<i-1>` and
+// `sample control_inputs: {...}` before each. cosmos_sim load_seconds (once per process) and
+// clip_seconds (per clip, per sample) simulate time; fail_sample (batch) blocks one sample's video.
 import {copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {basename, dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {UsageError, parseLauncher, parseTransferArgs} from './args.mjs';
-import {CHECKPOINT_FILES, PREPROCESSORS, PyError, readSpec, resolveSpec, validateControls} from './spec.mjs';
-import {GUARDRAIL_LINES, childFailedText, cudaOom, glog, guardrailUnpack, missingCheckpoint, missingInput, ncclTimeoutText, tracebackText} from './failures.mjs';
+import {parseLauncher, parseTransferArgs} from './args.mjs';
+import {CHECKPOINT_FILES, PREPROCESSORS, PyError, UPSAMPLED_SUFFIX, readBatch, readSpec, resolveSpec, simFor, validateControls, weightOf} from './spec.mjs';
+import {GUARDRAIL_LINES, cudaOom, generatedGuardrailLines, glog, guardrailUnpack, missingCheckpoint, missingInput, ncclTimeoutText, noPrompt, noVisualInput, scriptExits} from './failures.mjs';
 import {critical, info, logLine, pyJsonDumps, sleep, tqdmFrame, warning} from './log.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,19 +22,7 @@ const underTorchrun = launcher === 'torchrun';
 const rankPrefix = underTorchrun ? '[rank0]: ' : '';
 let script = 'cosmos_transfer1/diffusion/inference/transfer.py';
 
-/** Ends the process as the real launcher would after the child failed with `childExit`. */
-function fail(childExit, traceback) {
-	if (underTorchrun) {
-		process.stderr.write(childFailedText(script, childExit, traceback ?? 'To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html'));
-		process.exit(1);
-	}
-	process.exit(childExit < 0 ? 128 - childExit : childExit);
-}
-
-function raise(error) {
-	process.stderr.write(tracebackText(error, rankPrefix));
-	fail(1);
-}
+const {fail, raise, runMain} = scriptExits(launcher, () => script);
 
 function onSignal(signal, code) {
 	process.on(signal, () => {
@@ -85,14 +77,35 @@ function hostileFiles(folder) {
 	symlinkSync('/etc/passwd', join(folder, 'edge_input_control_7.mp4'));
 }
 
+const noPace = () => undefined;
+
+/** Spreads `seconds` over `count` pauses; each call waits one share. */
+function pacer(seconds, count) {
+	return () => (seconds > 0 ? sleep((seconds * 1000) / count) : undefined);
+}
+
 async function transfer(argv) {
 	const cli = parseTransferArgs(argv);
 	const spec = readSpec(cli.values.controlnet_specs);
-	const {controls, jsonArgs, args, sim} = resolveSpec(spec, cli);
+	const {controls, jsonArgs, args, sim: singleSim, block} = resolveSpec(spec, cli);
+	const batchPath = args.batch_input_path;
+	// Batch mode: the process-level options (load time) may come from the first sample's prompt
+	// marker, so the file is read quietly now; it is logged (and its errors raised) where upstream reads it.
+	let batch;
+	if (batchPath) {
+		try {
+			batch = {samples: readBatch(batchPath)};
+		} catch (error) {
+			if (!(error instanceof PyError)) throw error;
+			batch = {error};
+		}
+	}
+	const sim = batch ? simFor(block, batch.samples?.[0]?.prompt) : singleSim;
 	const warnings = validateControls(controls, args);
 	const controlList = Object.entries(controls);
 	const paces = 12 + sim.clips * 6 + controlList.length * 2;
-	const pace = () => (sim.seconds > 0 ? sleep((sim.seconds * 1000) / paces) : undefined);
+	// Single runs spread `seconds` over the whole run; batch runs spend it per sample.
+	const pace = batch ? noPace : pacer(sim.seconds, paces);
 	const numGpus = Number(args.num_gpus) || 1;
 
 	for (const w of warnings) warning('parse', w);
@@ -114,6 +127,8 @@ async function transfer(argv) {
 		info('pipelineInit', 'Enabling CP in hint encoders');
 	}
 	if (!existsSync(args.checkpoint_dir)) raise(missingCheckpoint(pyJoin(args.checkpoint_dir, 'nvidia/Cosmos-Transfer1-7B/base_model.pt')));
+	// The models load once per process: load_seconds is shared out over the control checkpoints.
+	const loadShare = (sim.loadSeconds * 1000) / Math.max(1, controlList.length);
 	for (const [key, control] of controlList) {
 		await pace();
 		let ckpt = control.ckpt_path;
@@ -122,11 +137,71 @@ async function transfer(argv) {
 			info('ctrl', `Using default checkpoint path: ${ckpt}`);
 		}
 		info('ctrl', `Loading ctrl model from ckpt_path: ${ckpt}`);
+		if (loadShare > 0) await sleep(loadShare);
+	}
+	if (controlList.length === 0 && loadShare > 0) await sleep(loadShare);
+
+	if (!batch) {
+		const videoPath = pyJoin(args.video_save_folder, `${args.video_save_name}.mp4`);
+		const promptPath = pyJoin(args.video_save_folder, `${args.video_save_name}.txt`);
+		await generate({args, prompt: args.prompt, video: args.input_video_path, controlList, folder: args.video_save_folder, videoPath, promptPath, sim, pace, numGpus, batchSize: args.batch_size, batchMode: false, blocked: false});
+		return;
 	}
 
+	info('demo', `Reading batch inputs from path: ${batchPath}`);
+	if (batch.error) raise(batch.error);
+	const {samples} = batch;
+	for (const [index, sample] of samples.entries()) {
+		const name = `video_${index}`;
+		info('demo', `[${index + 1}/${samples.length}] Processing sample ${name}`);
+		const folder = pyJoin(args.video_save_folder, name);
+		mkdirSync(folder, {recursive: true});
+		// copy.deepcopy(control_inputs), then dict.update with this sample's overrides.
+		const sampleControls = structuredClone(controls);
+		const overrideWarnings = [];
+		const overrides = sample.control_overrides;
+		if (overrides && typeof overrides === 'object') {
+			for (const [key, override] of Object.entries(overrides)) {
+				if (Object.hasOwn(sampleControls, key)) {
+					if (override && typeof override === 'object') Object.assign(sampleControls[key], override);
+				} else {
+					overrideWarnings.push(`Ignoring unknown control key in override: ${key}`);
+				}
+			}
+		}
+		for (const control of Object.values(sampleControls)) control.weight = weightOf(control.control_weight);
+		const sampleList = Object.entries(sampleControls);
+		const shown = Object.fromEntries(sampleList.map(([k, c]) => [k, Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'weight'))]));
+		info('demo', `sample control_inputs: ${JSON.stringify(shown)}`);
+		for (const w of overrideWarnings) warning('demo', w);
+		// Per-sample options: the spec's block, else this sample's own prompt marker (over host defaults).
+		const sampleSim = simFor(block, sample.prompt);
+		await generate({
+			args,
+			prompt: sample.prompt,
+			video: typeof sample.visual_input === 'string' ? sample.visual_input : '',
+			controlList: sampleList,
+			folder,
+			videoPath: pyJoin(folder, 'output.mp4'),
+			promptPath: pyJoin(folder, 'prompt.txt'),
+			sim: sampleSim,
+			pace: pacer(sampleSim.seconds, 6 + sampleSim.clips * 6 + sampleList.length),
+			numGpus,
+			batchSize: 1,
+			batchMode: true,
+			blocked: sampleSim.mode === 'guardrail' || sim.failSamples.has(index),
+		});
+	}
+}
+
+/**
+ * One sample, from the preprocessor to the saved files (single runs: the whole run after loading).
+ * `blocked` (batch mode): the guardrail rejects the generated video; nothing is saved and the
+ * process goes on.
+ */
+async function generate({args, prompt, video, controlList, folder, videoPath, promptPath, sim, pace, numGpus, batchSize, batchMode, blocked}) {
 	await pace();
 	info('preprocess', 'running preprocessor');
-	const video = args.input_video_path;
 	if (video && !existsSync(video)) raise(missingInput(video));
 	for (const [, control] of controlList) {
 		if (control.input_control && !existsSync(control.input_control)) raise(missingInput(control.input_control));
@@ -134,24 +209,28 @@ async function transfer(argv) {
 	for (const [key, control] of controlList) {
 		if (control.input_control || control.weight <= 0 || !PREPROCESSORS[key]) continue;
 		await pace();
+		if (batchMode && !video) raise(noVisualInput());
 		if (key === 'depth') info('preprocessControl', 'Loading Depth Anything model - depth-anything/Depth-Anything-V2-Small-hf');
 		info('preprocessControl', `no input_control provided for ${key}. generating input control video with ${PREPROCESSORS[key]}`);
 		for (let rank = 0; rank < numGpus; rank++) {
-			const target = pyJoin(args.video_save_folder, `${key}_input_control_${rank}.mp4`);
+			const target = pyJoin(folder, `${key}_input_control_${rank}.mp4`);
 			copyFileSync(video, target);
 		}
-		control.input_control = pyJoin(args.video_save_folder, `${key}_input_control_0.mp4`);
+		control.input_control = pyJoin(folder, `${key}_input_control_0.mp4`);
 	}
 
-	if (args.upsample_prompt) upsamplePrompt(args, controlList);
+	const promptArgs = {...args, prompt};
+	if (args.upsample_prompt) upsamplePrompt(promptArgs, controlList);
+	const finalPrompt = promptArgs.prompt;
 
 	await pace();
-	info('generate', `Running batch generation with batch_size=${args.batch_size}`);
+	info('generate', `Running batch generation with batch_size=${batchSize}`);
 	info('guardrail', 'Running guardrail checks on all prompts');
-	if (sim.mode === 'guardrail') {
+	if (!batchMode && sim.mode === 'guardrail') {
 		for (const line of GUARDRAIL_LINES) critical('guardrail', line);
 		raise(guardrailUnpack());
 	}
+	if (batchMode && typeof finalPrompt !== 'string') raise(noPrompt());
 	await pace();
 	info('t5', 'Running text embedding on all prompts');
 	info('t5', 'Starting T5 compute');
@@ -181,6 +260,7 @@ async function transfer(argv) {
 		if (clip === 0 && sim.mode === 'stall') await sleep(sim.stallSeconds * 1000);
 		if (clip === 0 && sim.mode === 'flood') flood(sim.lines);
 		if (clip === 0 && sim.mode === 'paced') await paced(sim.lines, sim.rate);
+		if (sim.clipSeconds > 0) await sleep(sim.clipSeconds * 1000);
 		await pace();
 		info('clip', 'Completed diffusion sampling');
 		await pace();
@@ -194,14 +274,19 @@ async function transfer(argv) {
 	info('generate', 'Finish generation');
 	info('generate', 'Run guardrail on generated videos');
 	await pace();
+	if (blocked) {
+		// Batches run one sample at a time here, so the blocked video is always number 1 of its batch.
+		const lines = generatedGuardrailLines(0);
+		for (const line of lines.slice(0, -1)) critical('videoGuardrail', line);
+		critical('batchBlocked', lines.at(-1));
+		return;
+	}
 
-	const videoPath = pyJoin(args.video_save_folder, `${args.video_save_name}.mp4`);
-	const promptPath = pyJoin(args.video_save_folder, `${args.video_save_name}.txt`);
 	const source = video || controlList.map(([, c]) => c.input_control).find(Boolean);
 	if (source) copyFileSync(source, videoPath);
 	else writeFileSync(videoPath, '');
-	writeFileSync(promptPath, String(args.prompt));
-	if (sim.hostileFiles) hostileFiles(args.video_save_folder);
+	writeFileSync(promptPath, String(finalPrompt));
+	if (sim.hostileFiles) hostileFiles(folder);
 	info('saved', `Saved video to ${videoPath}`);
 	info('saved', `Saved prompt to ${promptPath}`);
 }
@@ -219,34 +304,22 @@ function upsamplePrompt(args, controlList) {
 		return;
 	}
 	info('upsampler', `Loading prompt upsampler from checkpoints/nvidia/Cosmos-UpsamplePrompt1-12B-Transfer/${hint === 'vis' ? 'viscontrol' : hint === 'seg' ? 'segmentation' : 'depth'}`);
-	args.prompt = `${String(args.prompt).trim()} Rendered in rich cinematic detail, with soft volumetric light and natural motion.`;
+	args.prompt = `${String(args.prompt).trim()} ${UPSAMPLED_SUFFIX}`;
 	info('upsampler', `Upsampled prompt: ${args.prompt}`);
 	if (args.offload_prompt_upsampler) info('upsampler', 'Offloading prompt upsampler');
 }
 
-async function main() {
-	try {
-		const parsed = parseLauncher(launcher, process.argv.slice(3));
-		script = parsed.script;
-		if (parsed.version) {
-			process.stdout.write('Python 3.12.3\n');
-			return;
-		}
-		if (basename(parsed.script) !== 'transfer.py' || parsed.module) {
-			const shown = parsed.script.startsWith('/') ? parsed.script : `${process.cwd()}/${parsed.script}`;
-			process.stderr.write(`${underTorchrun ? '/usr/bin/python' : 'python'}: can't open file '${shown}': [Errno 2] No such file or directory\n`);
-			fail(2);
-		}
-		await transfer(parsed.scriptArgs);
-	} catch (error) {
-		if (error instanceof UsageError) {
-			process.stderr.write(`${error.message}\n`);
-			if (error.cause === 'help') process.exit(0);
-			fail(2);
-		}
-		if (error instanceof PyError) raise(error);
-		throw error;
+await runMain(async () => {
+	const parsed = parseLauncher(launcher, process.argv.slice(3));
+	script = parsed.script;
+	if (parsed.version) {
+		process.stdout.write('Python 3.12.3\n');
+		return;
 	}
-}
-
-await main();
+	if (basename(parsed.script) !== 'transfer.py' || parsed.module) {
+		const shown = parsed.script.startsWith('/') ? parsed.script : `${process.cwd()}/${parsed.script}`;
+		process.stderr.write(`${underTorchrun ? '/usr/bin/python' : 'python'}: can't open file '${shown}': [Errno 2] No such file or directory\n`);
+		fail(2);
+	}
+	await transfer(parsed.scriptArgs);
+});

@@ -8,6 +8,7 @@ import {prepareCommand} from './prepare.js';
 import {promptCommand} from './prompt.js';
 import {noteCommand, rateCommand} from './rate.js';
 import {upscaleCommand} from './upscale.js';
+import {enhanceCommand} from './enhance.js';
 import {cancelCommand, killCommand, queueCommand, workerCommand} from './queue.js';
 import {doctorCommand, initCommand} from './setup.js';
 import {inferenceCommand, rerunCommand, runCommand} from './run.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
 	inferenceCommand,
 	rerunCommand,
 	upscaleCommand,
+	enhanceCommand,
 	sweepCommand,
 	promptCommand,
 	listCommand,

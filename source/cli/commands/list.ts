@@ -1,4 +1,5 @@
 // list, search and show: read-only views of the store.
+import {batchText} from '../../domain/batch.js';
 import {UsageError} from '../../domain/errors.js';
 import {CONTROL_NAMES, INPUT_ROLES, type Prompt, type Run} from '../../domain/model.js';
 import {parseRatingFilter, ratingStars} from '../../domain/rating.js';
@@ -154,6 +155,7 @@ function printPrompt({out}: Context, prompt: Prompt): void {
 	out.line(`inputs    ${INPUT_ROLES.filter(role => prompt.inputs[role]).join(', ')}`);
 	out.line(`text      ${prompt.prompt_text}`);
 	out.line(`negative  ${shown(prompt.negative_prompt, 100)}`);
+	if (prompt.enhanced_from) out.line(`enhanced  from ${prompt.enhanced_from.prompt_id} by run ${prompt.enhanced_from.run_id}`);
 }
 
 function printRun(context: Context, run: Run, prompt: Prompt): void {
@@ -172,8 +174,10 @@ function printRun(context: Context, run: Run, prompt: Prompt): void {
 	if (run.placement) out.line(`placed    ${run.placement.host} GPU ${run.placement.gpus.join(',') || '-'}`);
 	if (run.remote) out.line(`job       ${run.remote.backend} ${run.remote.job} in ${run.remote.run_dir}`);
 	if (run.sweep_id) out.line(`sweep     ${run.sweep_id}`);
+	if (run.batch) out.line(`batch     ${batchText(run.batch, run.id)}`);
 	if (run.rating != null) out.line(`rating    ${ratingStars(run.rating)} ${run.rating}/5`);
 	if (run.note) out.line(`note      ${run.note}`);
+	if (run.enhance) out.line(`upsampled ${run.upsampled_prompt ?? '-'}${run.enhance.prompt_id ? ` · new prompt ${run.enhance.prompt_id}` : ''}`);
 	if (run.enhance_prompt) out.line(`enhanced  ${run.upsampled_prompt ?? (run.status === 'success' ? '(no upsampled text came back)' : 'the prompt upsampler rewrites the prompt first')}`);
 }
 

@@ -70,7 +70,7 @@ export class SlurmExecutor implements Executor {
 		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planSlurmLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		await stageRun(this.shell, job, {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
+		await stageRun(this.shell, [job], {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'submitting to Slurm'});
 		const jobId = await this.submit(plan.sbatch, plan.jobName);
 		if (signal?.aborted) {

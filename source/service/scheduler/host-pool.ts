@@ -16,6 +16,8 @@ export type HostBackend = {
 	check?: () => void;
 	/** A cluster (Slurm) that queues and places runs itself; at most maxSubmitted of our jobs at once (0: no limit). */
 	cluster?: {maxSubmitted: number};
+	/** Most runs in one batch ([scheduler] batch_max); absent or 1: no batches. A cluster takes runs one by one. */
+	batchMax?: number;
 };
 
 /** How long a GPU reading stays good for placement (foreign processes come and go slowly). */
@@ -86,6 +88,13 @@ export class HostPool {
 	readingIsStale(name: string): boolean {
 		const readAt = this.state(name)?.gpus_read_at;
 		return !readAt || this.now().getTime() - Date.parse(readAt) > GPU_READING_TTL_MS;
+	}
+
+	/** Most runs one batch may hold on this host (1: none); a run asking for an unknown host: 1. */
+	batchMax(name: string | null): number {
+		if (name === null) return Math.max(1, ...this.backends.map(backend => this.batchMax(backend.name)));
+		const backend = this.backends.find(candidate => candidate.name === name);
+		return !backend || backend.cluster ? 1 : Math.max(1, backend.batchMax ?? 1);
 	}
 
 	/** Whether the host is a cluster that places runs itself (no GPU readings needed). */

@@ -36,6 +36,16 @@ export function freeGpus(host: HostView): number[] {
 	return (host.gpus ?? []).filter(gpu => !unavailable.has(gpu)).sort((a, b) => a - b);
 }
 
+/** How many runs like this one could start now: free GPU sets of its size over the hosts it may use (clusters not counted). */
+export function freeSlots(run: Pick<QueuedRun, 'host'> & {parameters: Pick<QueuedRun['parameters'], 'num_gpus'>}, hosts: readonly HostView[]): number {
+	let slots = 0;
+	for (const host of hosts) {
+		if (host.paused || host.cluster || (run.host !== null && run.host !== host.name)) continue;
+		slots += Math.floor(freeGpus(host).length / run.parameters.num_gpus);
+	}
+	return slots;
+}
+
 export function planPlacements(queue: readonly QueuedRun[], hosts: readonly HostView[]): PlacementPlan {
 	const free = new Map(hosts.map(host => [host.name, freeGpus(host)]));
 	const submitted = new Map(hosts.map(host => [host.name, host.cluster?.submitted ?? 0]));

@@ -1,8 +1,11 @@
 // How the scheduler writes a run: one guarded update, the final patch from an executor's result,
 // and the executor events that become log lines, progress records and store updates.
 import {readFile} from 'node:fs/promises';
-import {ConflictError, ValidationError} from '../../domain/errors.js';
-import type {Progress, PromptInputs, Run} from '../../domain/model.js';
+import {ConflictError, NotFoundError, ValidationError} from '../../domain/errors.js';
+import {type Progress, type PromptInputs, type Run, isActive} from '../../domain/model.js';
+import {NO_UPSAMPLED_TEXT_HINT} from '../../executor/failure-classifier.js';
+import {parseUpsampledPrompt} from '../../executor/upsampler-output.js';
+import {enhancedPrompt} from '../enhance.js';
 import type {ExecutionResult, ExecutorEvents} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
 import type {ServiceEvents, TypedEmitter} from '../events.js';
@@ -54,6 +57,18 @@ export function endResult(status: ExecutionResult['status'], failureKind: Execut
 	return {status, exitCode: null, failureKind, errorMessage, outputs: {}, metrics: {}};
 }
 
+/** Back to the queue at its place, as if never placed (a launch or a batch that did not get to it). */
+export const REQUEUE: Partial<Run> = {status: 'queued', stage: 'queued', placement: null, started_at: null, progress: null, remote: null, batch: null, stalled: false};
+
+/** One set of events standing for several (a batch's launch: every run sees the upload). */
+export function fanOut(all: readonly ExecutorEvents[]): ExecutorEvents {
+	return {
+		log: line => all.forEach(events => events.log(line)),
+		progress: update => all.forEach(events => events.progress(update)),
+		stalled: stalled => all.forEach(events => events.stalled?.(stalled)),
+	};
+}
+
 type EventDeps = {store: Store; files: RunFiles; events: TypedEmitter<ServiceEvents>; now: () => Date};
 
 /** Executor events for one run: lines to its log, progress to progress.jsonl and the store, in order. */
@@ -100,4 +115,38 @@ export async function upsampledPrompt(run: Run | undefined, result: ExecutionRes
 	if (!run?.enhance_prompt || result.status !== 'success' || !file) return {};
 	const text = await readFile(file, 'utf8').catch(() => null);
 	return text === null ? {} : {upsampled_prompt: text.trim()};
+}
+
+/**
+ * The end of a prompt upsampler run (`enhance`) that succeeded: the upsampled text parsed from its
+ * stdout copy (output.txt), and the new prompt made from it, linked to the original, which stays
+ * as it was. The prompt is written first, in its own transaction: its id is a hash of its content,
+ * so an end carried out again (after a crash before the run was updated) finds it and links the
+ * same prompt. The patch records it on the run (enhance.prompt_id, upsampled_prompt); a success
+ * without text, or whose prompt is gone, becomes a failure saying so. {} for any other run.
+ */
+export async function enhancedPromptRecords(store: Store, runId: string, result: ExecutionResult, now: () => Date): Promise<Partial<Run>> {
+	const run = store.get('runs', runId);
+	if (!run?.enhance || !isActive(run.status) || run.cancel_requested_at !== null || result.status !== 'success') return {};
+	const file = result.outputs.prompt_text;
+	const stdout = file ? await readFile(file, 'utf8').catch(() => null) : null;
+	const text = stdout === null ? null : parseUpsampledPrompt(stdout);
+	const failed = (message: string): Partial<Run> => ({status: 'failed', failure_kind: 'other', error_message: message, stage: run.stage, progress: run.progress});
+	if (text === null) return failed(NO_UPSAMPLED_TEXT_HINT);
+	try {
+		const prompt = await store.write(tx => {
+			const original = tx.get('prompts', run.prompt_id);
+			if (!original) throw new NotFoundError(`its prompt ${run.prompt_id} was deleted meanwhile`);
+			const taken = (name: string) => tx.select('prompts').where('name', '=', name).first() !== undefined;
+			const made = enhancedPrompt(original, text, run, now().toISOString(), taken);
+			const existing = tx.get('prompts', made.id);
+			if (existing) return existing; // the same text and videos: that prompt already exists
+			tx.insert('prompts', made);
+			return made;
+		});
+		return {upsampled_prompt: text, enhance: {prompt_id: prompt.id}};
+	} catch (error) {
+		if (!(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
+		return {...failed(`the upsampled prompt could not become a prompt: ${error.message}`), upsampled_prompt: text};
+	}
 }

@@ -5,8 +5,9 @@
 // and reads what the dispatcher records.
 import {setTimeout as delay} from 'node:timers/promises';
 import {ConfigError, ConflictError, NotFoundError, ValidationError} from '../../domain/errors.js';
+import {batchKey, batchLimit, groupBatches} from '../../domain/batch.js';
 import {type Run, isActive, runInputs} from '../../domain/model.js';
-import type {ExecutionResult, Executor, Job} from '../../executor/executor.js';
+import type {BatchResult, ExecutionResult, Executor, ExecutorEvents, Job} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
 import {ACTIVE} from '../queue.js';
 import type {ServiceEvents, TypedEmitter} from '../events.js';
@@ -14,9 +15,9 @@ import {LogWriter} from '../log-writer.js';
 import type {RunFiles} from '../run-files.js';
 import type {HostPool} from './host-pool.js';
 import {DISPATCHER_LEASE, type Leases, followLease} from './leases.js';
-import {type Placed, planPlacements} from './placement.js';
+import {type Placed, freeSlots, planPlacements} from './placement.js';
 import {sortQueue} from './queue-order.js';
-import {checkInputsUnchanged, endResult, finishPatch, runEvents, updateRun, upsampledPrompt} from './run-records.js';
+import {REQUEUE, checkInputsUnchanged, endResult, enhancedPromptRecords, fanOut, finishPatch, runEvents, updateRun, upsampledPrompt} from './run-records.js';
 
 export type SchedulerDeps = {
 	store: Store;
@@ -58,7 +59,8 @@ function mayRetry(error: unknown): boolean {
 
 export class Scheduler {
 	private readonly launches = new Map<string, {controller: AbortController; done: Promise<void>}>();
-	private readonly follows = new Map<string, {controller: AbortController; run: Run}>();
+	/** By run id, or by batch id for a batch (one follow for all its runs). */
+	private readonly follows = new Map<string, {controller: AbortController; runs: Run[]}>();
 	/** Runs whose job has ended on the host: their GPUs are free while outputs download. */
 	private readonly exited = new Set<string>();
 	private readonly busy = new Set<string>(); // kills and reconciles under way
@@ -170,7 +172,7 @@ export class Scheduler {
 			else if (run.status === 'launching' && !this.launches.has(run.id)) this.guard(run.id, () => this.reconcile(run));
 			else if (run.status === 'launching' && run.cancel_requested_at !== null) this.launches.get(run.id)!.controller.abort();
 			else if (run.status === 'running' && run.cancel_requested_at !== null && !this.exited.has(run.id)) this.guard(run.id, () => this.kill(run));
-			if (run.status === 'running' && !this.follows.has(run.id)) this.follow(run);
+			if (run.status === 'running' && !this.follows.has(followKey(run))) this.follow(run);
 		}
 		this.dropDeleted();
 		await this.dispatch(active);
@@ -180,13 +182,20 @@ export class Scheduler {
 	private dropDeleted(): void {
 		const {store} = this.deps;
 		for (const [id, launch] of this.launches) if (!store.get('runs', id)) launch.controller.abort();
-		for (const [id, {controller, run}] of this.follows) {
-			if (store.get('runs', id) || controller.signal.aborted) continue;
+		for (const [id, {controller, runs}] of this.follows) {
+			const gone = runs.filter(run => !store.get('runs', run.id));
+			if (gone.length === 0 || controller.signal.aborted || this.busy.has(id)) continue;
+			const remote = runs[0]!.remote!;
+			if (gone.length < runs.length) {
+				// A batch goes on being followed: its other runs end as after a cancel (queued again).
+				if (!this.exited.has(runs[0]!.id)) this.guard(id, () => this.kill(runs[0]!));
+				continue;
+			}
 			controller.abort();
 			this.guard(id, async () => {
-				const executor = await this.deps.hosts.executor(run.remote!.host);
-				await executor.kill(run.remote!);
-				await executor.remove(id);
+				const executor = await this.deps.hosts.executor(remote.host);
+				await executor.kill(remote);
+				await executor.remove(runs[0]!.id);
 			});
 		}
 	}
@@ -211,8 +220,21 @@ export class Scheduler {
 		for (const name of gpuHosts) {
 			if (hosts.readingIsStale(name)) void this.readGpus(name, taken.get(name) ?? []);
 		}
-		const plan = planPlacements(queued, hosts.names().map(name => hosts.view(name, taken.get(name) ?? [], submitted.get(name) ?? 0)));
-		for (const placed of plan.placed) await this.claim(placed);
+		const views = hosts.names().map(name => hosts.view(name, taken.get(name) ?? [], submitted.get(name) ?? 0));
+		// Runs that can share a process go as one batch, in the place of the first of them, spread
+		// over the GPUs free now.
+		const keys = new Map(queued.map(run => [run.id, this.batchKeyOf(run)]));
+		const counts = new Map<string | null, number>();
+		for (const key of keys.values()) counts.set(key, (counts.get(key) ?? 0) + 1);
+		const groups = groupBatches(queued, run => keys.get(run.id)!, run => batchLimit(counts.get(keys.get(run.id)!)!, freeSlots(run, views), hosts.batchMax(run.host)));
+		const byLeader = new Map(groups.map(group => [group[0]!.id, group]));
+		const plan = planPlacements(groups.map(group => group[0]!), views);
+		for (const placed of plan.placed) await this.claim(placed, byLeader.get(placed.runId)!.slice(0, hosts.batchMax(placed.host)));
+	}
+
+	private batchKeyOf(run: Run): string | null {
+		const prompt = this.deps.store.get('prompts', run.prompt_id);
+		return prompt ? batchKey(run, prompt) : null;
 	}
 
 	/** nvidia-smi on one host, once at a time; pokes when done. */
@@ -228,57 +250,83 @@ export class Scheduler {
 		return reading;
 	}
 
-	/** queued → launching on these GPUs (in one transaction, so a cancel in between wins), then launch. */
-	private async claim(placed: Placed): Promise<void> {
+	/**
+	 * queued → launching on these GPUs (in one transaction, so a cancel in between wins), then
+	 * launch. Several runs: one batch, named after the first, each run a sample in this order.
+	 */
+	private async claim(placed: Placed, group: readonly Run[]): Promise<void> {
 		const now = this.deps.now().toISOString();
-		const run = await updateRun(this.deps.store, placed.runId, current =>
-			current.status === 'queued' && current.cancel_requested_at === null
-				? {
+		const gpus = `${placed.host} GPU ${placed.gpus.join(',')}`;
+		const runs = await this.deps.store.write(tx => {
+			const free = group.filter(run => {
+				const current = tx.get('runs', run.id);
+				return current?.status === 'queued' && current.cancel_requested_at === null;
+			});
+			return free.map((run, index) =>
+				tx.update('runs', run.id, {
 					status: 'launching',
 					stage: 'uploading',
 					placement: {host: placed.host, gpus: placed.gpus},
 					started_at: now,
-					progress: {stage: 'uploading', fraction: 0, message: `placed on ${placed.host} GPU ${placed.gpus.join(',')}`, at: now},
-				}
-				: null,
-		).catch(() => null);
-		if (!run) return;
+					batch: free.length > 1 ? {id: free[0]!.id, index, size: free.length} : null,
+					progress: {stage: 'uploading', fraction: 0, message: free.length > 1 ? `placed on ${gpus}, sample ${index + 1} of a batch of ${free.length}` : `placed on ${gpus}`, at: now},
+				}),
+			);
+		}).catch((): Run[] => []);
+		if (runs.length === 0) return;
+		// A batch's earlier log (its first run led a batch that was stopped) must not be continued.
+		if (runs.length > 1) await this.deps.files.setAsideLog(this.deps.files.batchLogPath(runs[0]!.id));
 		const controller = new AbortController();
-		const done = this.launch(run, controller.signal).finally(() => {
-			this.launches.delete(run.id);
+		const done = this.launch(runs, controller.signal).finally(() => {
+			for (const run of runs) this.launches.delete(run.id);
 			this.poke();
 		});
-		this.launches.set(run.id, {controller, done});
+		for (const run of runs) this.launches.set(run.id, {controller, done});
 	}
 
-	private async launch(run: Run, signal: AbortSignal): Promise<void> {
+	/** Launches one run, or a batch (runs[0] leads): every run sees the upload; they start together. */
+	private async launch(runs: readonly Run[], signal: AbortSignal): Promise<void> {
 		const {store, files, hosts} = this.deps;
-		const prompt = store.get('prompts', run.prompt_id);
-		await files.ensure(run.id);
-		const writer = new LogWriter(files.logPath(run.id));
+		const leader = runs[0]!;
+		const writers = runs.map(run => new LogWriter(files.logPath(run.id)));
 		let executor: Executor | null = null;
 		let starting = false;
 		try {
-			if (!prompt) throw new NotFoundError(`its prompt ${run.prompt_id} was deleted`);
-			await checkInputsUnchanged(runInputs(run, prompt));
-			executor = await hosts.executor(run.placement!.host);
-			const handle = await executor.launch(this.job(run), runEvents(this.deps, run.id, writer), {
+			const jobs: Job[] = [];
+			for (const run of runs) {
+				await files.ensure(run.id);
+				const prompt = store.get('prompts', run.prompt_id);
+				if (!prompt) throw new NotFoundError(`the prompt ${run.prompt_id} of ${run.id} was deleted`);
+				await checkInputsUnchanged(runInputs(run, prompt));
+				jobs.push(this.job(run));
+			}
+			executor = await hosts.executor(leader.placement!.host);
+			const events = fanOut(runs.map((run, index) => runEvents(this.deps, run.id, writers[index]!)));
+			const options = {
 				signal,
 				beforeStart: async () => {
 					starting = true;
-					await updateRun(store, run.id, () => ({stage: 'starting'}));
+					for (const run of runs) await updateRun(store, run.id, () => ({stage: 'starting'}));
 				},
-			});
+			};
+			if (runs.length > 1 && !executor.launchBatch) throw new ConfigError(`${executor.description} does not run batches`);
+			const handle = runs.length > 1 ? await executor.launchBatch!({members: jobs}, events, options) : await executor.launch(jobs[0]!, events, options);
 			// A cancel that came during `docker run` is carried out by the next tick (a kill).
-			const started = await updateRun(store, run.id, () => ({status: 'running', remote: handle}));
-			if (started) this.follow(started);
+			const started = await store.write(tx => runs.filter(run => tx.get('runs', run.id)).map(run => tx.update('runs', run.id, {status: 'running', remote: handle})));
+			if (started[0]) this.follow(started[0]);
 		} catch (error) {
-			const cancelled = signal.aborted || store.get('runs', run.id)?.cancel_requested_at != null;
-			if (cancelled) await executor?.remove(run.id).catch(() => undefined);
-			else if (!starting && mayRetry(error) && (await this.requeueAfterFailure(run, error))) return;
-			await this.end(run.id, cancelled ? endResult('cancelled', null, null) : endResult('failed', 'start_failed', `could not start: ${(error as Error).message}`)).catch(() => undefined);
+			const cancelled = signal.aborted || runs.some(run => store.get('runs', run.id)?.cancel_requested_at != null);
+			if (cancelled) await executor?.remove(leader.id).catch(() => undefined);
+			for (const run of runs) {
+				const current = store.get('runs', run.id);
+				if (!current) continue;
+				// A batch that lost one run before it started goes back to the queue without it.
+				if (cancelled && current.cancel_requested_at === null && runs.length > 1) await updateRun(store, run.id, now => (now.status === 'launching' ? REQUEUE : null)).catch(() => undefined);
+				else if (!cancelled && !starting && mayRetry(error) && (await this.requeueAfterFailure(run, error))) continue;
+				else await this.end(run.id, cancelled ? endResult('cancelled', null, null) : endResult('failed', 'start_failed', `could not start: ${(error as Error).message}`)).catch(() => undefined);
+			}
 		} finally {
-			await writer.close();
+			await Promise.all(writers.map(writer => writer.close()));
 		}
 	}
 
@@ -291,7 +339,7 @@ export class Scheduler {
 		const requeued = await updateRun(this.deps.store, run.id, current => {
 			const attempts = Number(current.metrics['launch_attempts'] ?? 1);
 			if (current.status !== 'launching' || attempts >= LAUNCH_ATTEMPTS) return null;
-			return {status: 'queued', stage: 'queued', placement: null, started_at: null, progress: null, metrics: {...current.metrics, launch_attempts: attempts + 1}};
+			return {...REQUEUE, metrics: {...current.metrics, launch_attempts: attempts + 1}};
 		}).catch(() => null);
 		if (!requeued) return false;
 		this.retryAt.set(run.id, this.deps.now().getTime() + Math.min(RETRY_MS, this.deps.leaseMs));
@@ -299,76 +347,120 @@ export class Scheduler {
 		return true;
 	}
 
-	/** Follows a running run to its end, holding its follower lease (another live follower: later). */
+	/**
+	 * Follows a running run, or the batch it is in (all its runs, in sample order), to its end,
+	 * holding the follower lease (another live follower: later).
+	 */
 	private follow(run: Run): void {
-		if (this.follows.has(run.id) || (this.retryAt.get(run.id) ?? 0) > this.deps.now().getTime()) return;
+		const key = followKey(run);
+		if (this.follows.has(key) || (this.retryAt.get(key) ?? 0) > this.deps.now().getTime()) return;
+		const batch = run.batch ? this.deps.store.select('runs').where(ACTIVE).all().filter(other => other.batch?.id === key) : [run];
+		// A batch whose launcher died is reconciled run by run: it is followed once none is left launching.
+		if (batch.some(other => other.status === 'launching')) return;
+		const runs = batch.filter(other => other.status === 'running').sort((a, b) => (a.batch?.index ?? 0) - (b.batch?.index ?? 0));
 		const controller = new AbortController();
-		this.follows.set(run.id, {controller, run});
-		this.track(this.followToEnd(run, controller.signal).finally(() => {
-			this.follows.delete(run.id);
-			this.exited.delete(run.id);
+		this.follows.set(key, {controller, runs});
+		this.track(this.followToEnd(key, runs, controller.signal).finally(() => {
+			this.follows.delete(key);
+			for (const each of runs) this.exited.delete(each.id);
 			this.poke();
 		}));
 	}
 
-	private async followToEnd(run: Run, signal: AbortSignal): Promise<void> {
-		const {leases, files, hosts} = this.deps;
-		const lease = followLease(run.id);
+	private async followToEnd(key: string, runs: readonly Run[], signal: AbortSignal): Promise<void> {
+		const {leases, files, hosts, store} = this.deps;
+		const lease = followLease(key);
 		if (!(await leases.acquire(lease).catch(() => false))) {
-			this.retryAt.set(run.id, this.deps.now().getTime() + this.deps.leaseMs / 2);
+			this.retryAt.set(key, this.deps.now().getTime() + this.deps.leaseMs / 2);
 			return;
 		}
-		const writer = new LogWriter(files.logPath(run.id));
+		const batched = runs[0]!.batch != null;
+		const writers = runs.map(run => new LogWriter(files.logPath(run.id)));
+		const batchWriter = batched ? new LogWriter(files.batchLogPath(key)) : null;
 		try {
-			const handle = run.remote;
+			const handle = runs[0]!.remote;
 			if (!handle || !hosts.names().includes(handle.host)) {
-				await this.end(run.id, endResult('failed', 'lost', handle ? `its host ${handle.host} is no longer configured` : 'it has no job on any host'));
+				const lost = endResult('failed', 'lost', handle ? `its host ${handle.host} is no longer configured` : 'it has no job on any host');
+				for (const run of runs) await this.end(run.id, lost);
 				return;
 			}
-			await files.ensure(run.id);
-			const skipLines = await files.countLogLines(run.id);
+			for (const run of runs) await files.ensure(run.id);
+			const skipLines = await files.countLines(batched ? files.batchLogPath(key) : files.logPath(key));
 			const executor = await hosts.executor(handle.host);
-			const events = runEvents(this.deps, run.id, writer, {
-				exited: () => {
-					this.exited.add(run.id);
-					this.poke();
-				},
-			});
-			const followed = await executor.follow(handle, this.job(run), events, {skipLines, signal});
-			// A follow that continues a saved log is a reattachment (a dropped connection, a new worker).
-			const result = skipLines > 0 ? {...followed, metrics: {...followed.metrics, reconnects: Number(followed.metrics['reconnects'] ?? 0) + 1}} : followed;
+			const events = runs.map((run, index) =>
+				runEvents(this.deps, run.id, writers[index]!, {
+					exited: () => {
+						this.exited.add(run.id);
+						this.poke();
+					},
+				}),
+			);
+			const jobs = runs.map(run => this.job(run));
+			let results: BatchResult;
+			if (batched) {
+				if (!executor.followBatch) throw new ConfigError(`${executor.description} does not run batches`);
+				const whole: ExecutorEvents = {log: line => batchWriter!.write(line), progress: () => undefined};
+				results = await executor.followBatch(handle, {members: jobs}, {batch: whole, members: events}, {skipLines, signal});
+			} else {
+				results = [await executor.follow(handle, jobs[0]!, events[0]!, {skipLines, signal})];
+			}
 			if (signal.aborted) {
-				if (!this.deps.store.get('runs', run.id)) writer.discard();
+				for (const [index, run] of runs.entries()) if (!store.get('runs', run.id)) writers[index]!.discard();
 				return;
 			}
-			await writer.flush();
-			await this.end(run.id, result);
+			await Promise.all(writers.map(writer => writer.flush()));
+			for (const [index, run] of runs.entries()) {
+				const result = results[index];
+				// Deleted while its batch went on (delete --force): its folder must not come back with the outputs.
+				if (!store.get('runs', run.id)) {
+					await files.remove(run.id);
+					continue;
+				}
+				// A follow that continues a saved log is a reattachment (a dropped connection, a new worker).
+				if (result) await this.end(run.id, skipLines > 0 ? {...result, metrics: {...result.metrics, reconnects: Number(result.metrics['reconnects'] ?? 0) + 1}} : result);
+				else await this.requeueUnfinished(run.id);
+			}
 		} catch (error) {
 			if (!signal.aborted) {
-				this.retryAt.set(run.id, this.deps.now().getTime() + RETRY_MS);
-				this.deps.events.emit('notice', {runId: run.id, message: `following ${run.id}: ${(error as Error).message}`});
+				this.retryAt.set(key, this.deps.now().getTime() + RETRY_MS);
+				this.deps.events.emit('notice', {runId: runs[0]!.id, message: `following ${key}: ${(error as Error).message}`});
 			}
 		} finally {
-			await writer.close();
+			await Promise.all([...writers, ...(batchWriter ? [batchWriter] : [])].map(writer => writer.close()));
 			await leases.release(lease).catch(() => undefined);
 		}
 	}
 
-	/** A launching run whose launcher died: follow its job, queue it again, or fail it. */
-	private async reconcile(run: Run): Promise<void> {
-		const host = run.placement?.host;
-		const requeue = {status: 'queued' as const, stage: 'queued' as const, placement: null, started_at: null, progress: null};
-		if (!host) {
-			await updateRun(this.deps.store, run.id, current => (current.status === 'launching' ? requeue : null));
+	/** A run of a batch that was stopped (or crashed in another sample) before its sample ended: cancelled if asked, else queued again. */
+	private async requeueUnfinished(runId: string): Promise<void> {
+		const run = this.deps.store.get('runs', runId);
+		if (!run) return;
+		if (run.cancel_requested_at !== null) {
+			await this.end(runId, endResult('cancelled', null, null));
 			return;
 		}
-		const found = await (await this.deps.hosts.executor(host)).reconcile(run.id);
+		await this.deps.files.setAsideLog(this.deps.files.logPath(runId));
+		await updateRun(this.deps.store, runId, current => (current.status === 'running' ? REQUEUE : null));
+		this.deps.events.emit('notice', {runId, message: `${runId}: its batch stopped before its sample ended; queued again`});
+	}
+
+	/**
+	 * A launching run whose launcher died: follow its job, queue it again, or fail it. The job of
+	 * a batch is named after its first run; each run of the batch is decided the same way.
+	 */
+	private async reconcile(run: Run): Promise<void> {
+		const host = run.placement?.host;
+		if (!host) {
+			await updateRun(this.deps.store, run.id, current => (current.status === 'launching' ? REQUEUE : null));
+			return;
+		}
+		const found = await (await this.deps.hosts.executor(host)).reconcile(run.batch?.id ?? run.id);
 		await updateRun(this.deps.store, run.id, current => {
 			if (current.status !== 'launching') return null;
 			if (found.state === 'exists') return {status: 'running', remote: found.handle};
 			if (current.cancel_requested_at !== null) return finishPatch(current, endResult('cancelled', null, null), this.deps.now());
 			// Nothing was started before the upload finished: the run keeps its place in the queue.
-			if (current.stage === 'uploading' || current.stage === 'queued') return requeue;
+			if (current.stage === 'uploading' || current.stage === 'queued') return REQUEUE;
 			return finishPatch(current, endResult('failed', 'start_failed', 'launcher stopped before the container started'), this.deps.now());
 		});
 	}
@@ -402,8 +494,10 @@ export class Scheduler {
 	}
 
 	private async end(runId: string, result: ExecutionResult): Promise<void> {
+		// What the prompt upsampler wrote: on a `run --enhance`, or as a new prompt (`enhance`).
 		const upsampled = await upsampledPrompt(this.deps.store.get('runs', runId), result);
-		await updateRun(this.deps.store, runId, current => (isActive(current.status) ? {...finishPatch(current, result, this.deps.now()), ...upsampled} : null));
+		const enhanced = await enhancedPromptRecords(this.deps.store, runId, result, this.deps.now);
+		await updateRun(this.deps.store, runId, current => (isActive(current.status) ? {...finishPatch(current, result, this.deps.now()), ...upsampled, ...enhanced} : null));
 	}
 
 	/** With nothing active (checked in the same transaction as the release), gives up the lease. */
@@ -430,4 +524,9 @@ export class Scheduler {
 		const prompt = this.deps.store.get('prompts', run.prompt_id)!;
 		return {run, prompt, outputDir: this.deps.files.outputsDir(run.id), gpus: run.placement?.gpus ?? []};
 	}
+}
+
+/** A run is followed on its own, or with its batch under the batch's id. */
+function followKey(run: Run): string {
+	return run.batch?.id ?? run.id;
 }

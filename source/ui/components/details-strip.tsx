@@ -66,12 +66,15 @@ export function detailLines(run: RunRow, logPath: string | null, now: number, en
 	];
 	if (run.parent_run_id) first.push({text: ` · ${run.upscale ? '4K upscale' : 'rerun'} of ${run.parent_run_id}`, dim: true});
 	if (run.sweep_id) first.push({text: ` · sweep ${run.sweep_id}`, dim: true});
+	if (run.batch) first.push({text: ` · batch sample ${run.batch.index + 1}/${run.batch.size}`, dim: true});
 	if (run.rating != null) first.push({text: ` · ${ratingStars(run.rating)}`, color: 'yellow'});
 	if (run.note) first.push({text: ` · note: ${plain(run.note)}`, dim: true});
 	const second: Segment[] = [{text: 'weights ', dim: true}, {text: weightsText(run)}, {text: '  ', dim: true}, {text: parametersText(run), dim: true}];
 	let third: Segment[];
 	if (run.status === 'failed') {
 		third = [{text: `${run.failure_kind ?? 'failed'}: `, color: 'red', bold: true}, {text: plain(run.error_message ?? 'see the log')}];
+	} else if (run.enhance && run.status === 'success') {
+		third = [{text: 'new prompt ', dim: true}, {text: run.enhance.prompt_id ?? '-'}, {text: `  ${plain(run.upsampled_prompt ?? '')}`, dim: true}];
 	} else if (run.outputs.video) {
 		third = [{text: 'output ', dim: true}, {text: run.outputs.video}, {text: '  (o opens it)', dim: true}];
 	} else if (run.status === 'cancelled') {

@@ -20,9 +20,11 @@ type Props = {
 	/** The reopened filter's old text is selected (typing replaces it). */
 	filterSelected?: boolean;
 	total: number;
+	/** A prompt's name by id (the original of an enhanced prompt); null: unknown (deleted). */
+	nameOf?: (id: string) => string | null;
 };
 
-export const PromptsPane = memo(function PromptsPane({prompts, selected, focused, width, height, filter, editingFilter, filterSelected, total}: Props) {
+export const PromptsPane = memo(function PromptsPane({prompts, selected, focused, width, height, filter, editingFilter, filterSelected, total, nameOf}: Props) {
 	const inner = width - 2;
 	const status = filterStatus(filter, editingFilter, prompts.length, total, filterSelected);
 	return (
@@ -42,6 +44,7 @@ export const PromptsPane = memo(function PromptsPane({prompts, selected, focused
 									{text: isSelected ? '› ' : '  '},
 									{text: `${plain(prompt.name).slice(0, 24).padEnd(24)} `, bold: true},
 									{text: `${formatDate(prompt.created_at).slice(5)} `, dim: true},
+									...(prompt.enhanced_from ? [{text: `${enhancedFromText(prompt.enhanced_from, nameOf)}: `, color: 'cyan' as const}] : []),
 									{text: plain(prompt.prompt_text)},
 								],
 								inner,
@@ -54,6 +57,11 @@ export const PromptsPane = memo(function PromptsPane({prompts, selected, focused
 		</Pane>
 	);
 });
+
+/** "enhanced from <the original's name>" (its id once it is deleted). */
+export function enhancedFromText(link: NonNullable<Prompt['enhanced_from']>, nameOf?: (id: string) => string | null): string {
+	return `enhanced from ${plain(nameOf?.(link.prompt_id) ?? link.prompt_id)}`;
+}
 
 /** "all (12)", "filter: street▏ (3 of 12)". */
 export function filterStatus(filter: string, editing: boolean, shown: number, total: number, selected = false): string {

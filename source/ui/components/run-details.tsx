@@ -2,6 +2,7 @@
 // Enter on a run: everything about it, including the full prompt text, where it runs (or why it
 // waits), its sweep and where its files are. Long values wrap (nothing is cut); the dialog
 // scrolls when taller than the screen.
+import {batchText} from '../../domain/batch.js';
 import type {Sweep} from '../../domain/model.js';
 import {ratingStars} from '../../domain/rating.js';
 import {formatDate, formatDuration} from '../../format/format.js';
@@ -58,6 +59,11 @@ export function RunDetails({run, promptText, logPath, entry, sweep, scroll = 0, 
 	];
 	if (entry) rows.splice(2, 0, ['queue', `#${entry.position}, priority ${run.priority}: ${plain(entry.reason)}`]);
 	if (run.enhance_prompt) rows.splice(4, 0, ['enhanced', plain(run.upsampled_prompt ?? 'the prompt upsampler rewrites the text first')]);
+	if (run.enhance) {
+		const wrote = run.upsampled_prompt ?? (run.status === 'success' ? '(no upsampled text came back)' : 'the prompt upsampler rewrites this prompt; its text becomes a new prompt, linked to this one');
+		rows.splice(4, 0, ['upsampled', plain(wrote)], ['new prompt', run.enhance.prompt_id ?? '-']);
+	}
+	if (run.batch) rows.splice(rows.findIndex(([label]) => label === 'sweep') + 1, 0, ['batch', batchText(run.batch, run.id)]);
 	if (run.rating != null || run.note) rows.push(['rating', `${ratingStars(run.rating) || 'not rated'}${run.note ? ` · ${plain(run.note)}` : ''}`]);
 	if (run.error_message) rows.push(['error', `${run.failure_kind ? `${run.failure_kind}: ` : ''}${plain(run.error_message)}`]);
 	return (

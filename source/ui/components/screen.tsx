@@ -114,6 +114,11 @@ function hostNote(host: HostQueueView): string {
 
 function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 	const promptName = state.runScope === 'prompt' ? (model.selectedPrompt?.name ?? '-') : null;
+	// An enhanced prompt names its original: looked up among all prompts, not only those shown.
+	const nameOf = useMemo(() => {
+		const names = new Map(live.prompts.map(prompt => [prompt.id, prompt.name]));
+		return (id: string) => names.get(id) ?? null;
+	}, [live.prompts]);
 	const prompts = (
 		<PromptsPane
 			prompts={model.prompts}
@@ -125,6 +130,7 @@ function Panes({layout, state, model, live, logView, now}: ScreenProps) {
 			editingFilter={state.editingFilter === 'prompts'}
 			filterSelected={state.filterSelected}
 			total={live.prompts.length}
+			nameOf={nameOf}
 		/>
 	);
 	const runs = (

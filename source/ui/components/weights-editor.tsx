@@ -2,13 +2,17 @@
 // The launch / rerun form: one row per field, the focused one between ◀ ▶, changed values marked.
 // A field holding a list or range shows its values (or why it does not parse) beside it, and the
 // form says how many runs the sweep makes. A value the CLI would refuse shows as typed, with the
-// rule's message under it.
+// rule's message under it. The enhance toggle shows off / on with what it does beside it.
 import {Box} from 'ink';
 import {Text} from './text.js';
 import {formLists, gridLabel} from '../state/form-lists.js';
 import {progressBar} from '../state/run-summary.js';
 import {fieldProblem, fieldText, fieldValue, visibleFields, type WeightsFormState} from '../state/weights-form.js';
-import {Dialog} from './dialog.js';
+import {truncate} from '../../format/format.js';
+import {Dialog, dialogInnerWidth} from './dialog.js';
+
+/** A field's row before what follows its value: "› label      ◀ value ▶  *". */
+const ROW_WIDTH = 30;
 
 export function WeightsEditor({form, width, height}: {form: WeightsFormState; width: number; height: number}) {
 	const title = form.mode === 'rerun' ? `Rerun ${form.parentRunId} (${form.promptName})` : `Run ${form.promptName}`;
@@ -24,10 +28,11 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 			</Text>
 			{fields.map(field => {
 				const focused = field.id === form.field;
-				const value = fieldValue(form.values, field.id);
+				const value = field.kind === 'toggle' ? form.enhance : fieldValue(form.values, field.id);
+				const initial = field.kind === 'toggle' ? form.initialEnhance : fieldValue(form.initial, field.id);
 				const list = lists.find(candidate => candidate.id === field.id);
 				const problem = fieldProblem(form, field.id);
-				const changed = list !== undefined || form.invalid[field.id] !== undefined || value !== fieldValue(form.initial, field.id);
+				const changed = list !== undefined || form.invalid[field.id] !== undefined || value !== initial;
 				const text = fieldText(form, field.id) + (focused && form.typing !== null ? '▏' : '');
 				return (
 					<Box key={field.id} flexDirection="column">
@@ -41,6 +46,9 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 								<Text color={list.error ? 'red' : 'cyan'}>{list.error ? ' ✗' : ` ${list.values!.length} values`}</Text>
 							) : field.kind === 'number' && field.max === 1 ? (
 								<Text color="cyan">{` ${progressBar(Number(value), 20)}`}</Text>
+							) : field.kind === 'toggle' ? (
+								// Cut to the row's room: a hint Ink had to shrink would squeeze the value instead.
+								<Text dimColor>{` ${truncate(field.hint, Math.max(0, dialogInnerWidth(width) - ROW_WIDTH - 1))}`}</Text>
 							) : null}
 						</Box>
 						{(problem ?? list?.error) ? (
@@ -53,7 +61,7 @@ export function WeightsEditor({form, width, height}: {form: WeightsFormState; wi
 			})}
 			{form.advanced ? null : (
 				<Text dimColor wrap="truncate">
-					{`  advanced (a): steps ${fieldText(form, 'num_steps')} · guidance ${fieldText(form, 'guidance')} · seed ${fieldText(form, 'seed')} · gpus ${fieldText(form, 'num_gpus')} ...`}
+					{`  advanced (a): steps ${fieldText(form, 'num_steps')} · guidance ${fieldText(form, 'guidance')} · seed ${fieldText(form, 'seed')} · gpus ${fieldText(form, 'num_gpus')} · enhance ${fieldText(form, 'enhance')} ...`}
 				</Text>
 			)}
 			{hiddenLists.some(list => list.error) || hiddenProblems.length > 0 ? (

@@ -52,11 +52,11 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 
 		openRerunForm(run: Run & {promptName: string}) {
 			const settings = {weights: run.control_weights, parameters: run.parameters};
-			const form = openWeightsForm({mode: 'rerun', promptId: run.prompt_id, promptName: run.promptName, parentRunId: run.id, settings, hosts: hostGpus()});
+			const form = openWeightsForm({mode: 'rerun', promptId: run.prompt_id, promptName: run.promptName, parentRunId: run.id, settings, enhance: run.enhance_prompt === true, hosts: hostGpus()});
 			dispatch({type: 'open', modal: {kind: 'editor', form}});
 		},
 
-		/** Queues the run, or with lists or ranges in the form, one run per combination as a sweep. */
+		/** Queues the run, or with lists or ranges in the form, one run per combination as a sweep (each enhanced when the toggle is on). */
 		async submitRunForm(form: WeightsFormState) {
 			const next = reduceWeightsForm(form, {type: 'submitting'});
 			dispatch({type: 'editor', action: {type: 'submitting'}});
@@ -66,7 +66,7 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 				service.hosts.requireAny();
 				if (sweep.kind === 'sweep') {
 					const from = next.parentRunId ?? next.promptId;
-					const created = await service.createSweep({from, axes: sweep.axes, submit: {}, max: MAX_FORM_SWEEP, dryRun: false});
+					const created = await service.createSweep({from, axes: sweep.axes, submit: {}, max: MAX_FORM_SWEEP, dryRun: false, enhance: next.enhance});
 					select(created.sweep.id);
 					flash(`sweep ${created.sweep.id}: ${created.runs.length} runs queued`);
 					return;
@@ -235,6 +235,16 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			try {
 				const enhanced = await service.rerun(run.id, {enhance: true});
 				flash(`${enhanced.id} queued: ${run.id} again, its prompt enhanced first`);
+			} catch (error) {
+				flash(messageOf(error), 'error');
+			}
+		},
+
+		/** Queues the prompt upsampler on the prompt (cosmos-tui enhance) and says which run it is. */
+		async enhancePrompt(prompt: Prompt) {
+			try {
+				const run = await service.enhancePrompt(prompt.id);
+				flash(`${run.id} queued: the prompt upsampler on ${prompt.name}; its rewrite becomes a new prompt`);
 			} catch (error) {
 				flash(messageOf(error), 'error');
 			}

@@ -78,6 +78,7 @@ export function useCommands(deps: CommandDeps): CommandHandler {
 		},
 		run: prompt => actions.openLaunchForm(prompt),
 		delete: prompt => void actions.askDeletePrompt(prompt),
+		enhance: prompt => void actions.enhancePrompt(prompt),
 	};
 
 	return (command, press) => {

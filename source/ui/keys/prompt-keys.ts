@@ -7,6 +7,7 @@ export const PROMPT_BINDINGS = [
 	{id: 'prompt.open', keys: ['enter'], label: 'its runs', context: 'prompts', description: "Show this prompt's runs", bar: true},
 	{id: 'prompt.run', keys: ['r'], label: 'run', context: 'prompts', description: 'Run this prompt (launch form with the defaults)', bar: true},
 	{id: 'prompt.delete', keys: ['D'], label: 'delete', context: 'prompts', description: 'Delete this prompt and its runs (asks first)'},
+	{id: 'prompt.enhance', keys: ['E'], label: 'enhance', context: 'prompts', description: 'Queue the prompt upsampler (Pixtral) on this prompt: its rewrite becomes a new prompt, linked to this one (cosmos-tui enhance)'},
 ] as const satisfies readonly Binding[];
 
 export type PromptCommandId = (typeof PROMPT_BINDINGS)[number]['id'];
@@ -16,9 +17,10 @@ export type PromptHandlers = {
 	open(prompt: Prompt): void;
 	run(prompt: Prompt): void;
 	delete(prompt: Prompt): void;
+	enhance(prompt: Prompt): void;
 };
 
-const HANDLERS: Record<PromptCommandId, keyof PromptHandlers> = {'prompt.open': 'open', 'prompt.run': 'run', 'prompt.delete': 'delete'};
+const HANDLERS: Record<PromptCommandId, keyof PromptHandlers> = {'prompt.open': 'open', 'prompt.run': 'run', 'prompt.delete': 'delete', 'prompt.enhance': 'enhance'};
 
 export function isPromptCommand(id: string): id is PromptCommandId {
 	return Object.hasOwn(HANDLERS, id);

@@ -3,9 +3,12 @@ import {CONTROL_NAMES, type ControlName, type ControlWeights, type Parameters, t
 import {numberRule, PARAMETER_RULES, type Rule} from '../../domain/parameter-rules.js';
 import type {SweepAxis} from '../../domain/sweep.js';
 
-export type FieldId = ControlName | keyof Parameters;
+/** A field holding one of the run's weights or parameters (Settings). */
+export type ValueId = ControlName | keyof Parameters;
+/** Every field: the values, and the enhance toggle (the run's enhance_prompt, not a parameter). */
+export type FieldId = ValueId | 'enhance';
 export type NumberField = {
-	id: FieldId;
+	id: ValueId;
 	label: string;
 	kind: 'number';
 	min: number;
@@ -17,7 +20,9 @@ export type NumberField = {
 	axis: SweepAxis | null;
 };
 type LevelField = {id: 'blur_strength' | 'canny_threshold'; label: string; kind: 'level'; advanced: true; axis: null};
-export type FormField = NumberField | LevelField;
+/** On or off, stepped like a level (→ on, ← off); it is no sweep axis, every run of a sweep gets it. */
+type ToggleField = {id: 'enhance'; label: string; kind: 'toggle'; advanced: true; axis: null; hint: string};
+export type FormField = NumberField | LevelField | ToggleField;
 
 const weight = (id: ControlName): NumberField => ({id, label: id, kind: 'number', min: 0, max: 1, step: 0.05, decimals: 2, advanced: false, axis: id});
 
@@ -35,6 +40,7 @@ export const FORM_FIELDS: readonly FormField[] = [
 	{id: 'blur_strength', label: 'blur', kind: 'level', advanced: true, axis: null},
 	{id: 'canny_threshold', label: 'canny', kind: 'level', advanced: true, axis: null},
 	{id: 'num_gpus', label: 'GPUs', kind: 'number', min: 1, max: 64, step: 1, decimals: 0, advanced: true, axis: null},
+	{id: 'enhance', label: 'enhance', kind: 'toggle', advanced: true, axis: null, hint: 'the prompt upsampler rewrites the text first'},
 ];
 
 export type Settings = {weights: ControlWeights; parameters: Parameters};
@@ -45,11 +51,11 @@ export function fieldOf(id: FieldId): FormField {
 
 export const isWeight = (id: FieldId): id is ControlName => (CONTROL_NAMES as readonly string[]).includes(id);
 
-export function fieldValue(values: Settings, id: FieldId): number | PresetLevel {
+export function fieldValue(values: Settings, id: ValueId): number | PresetLevel {
 	return isWeight(id) ? values.weights[id] : values.parameters[id];
 }
 
-export function withValue(values: Settings, id: FieldId, value: number | PresetLevel): Settings {
+export function withValue(values: Settings, id: ValueId, value: number | PresetLevel): Settings {
 	if (isWeight(id)) return {...values, weights: {...values.weights, [id]: value as number}};
 	return {...values, parameters: {...values.parameters, [id]: value}};
 }
@@ -57,12 +63,12 @@ export function withValue(values: Settings, id: FieldId, value: number | PresetL
 /** A weight's rule: the CLI's --weights check (checkWeight) in rule form. */
 const WEIGHT_RULE: Rule<number> = numberRule(0, 1);
 
-function ruleOf(id: FieldId): Rule<unknown> {
+function ruleOf(id: ValueId): Rule<unknown> {
 	return isWeight(id) ? WEIGHT_RULE : (PARAMETER_RULES[id] as Rule<unknown>);
 }
 
 /** Why this one value cannot be the field's, in the CLI's words ("seg must be a number from 0 to 1"), or null. */
-export function valueProblem(id: FieldId, value: number | PresetLevel): string | null {
+export function valueProblem(id: ValueId, value: number | PresetLevel): string | null {
 	const parsed = ruleOf(id).parse(value);
 	return parsed.ok ? null : `${fieldOf(id).label} must be ${parsed.expected}`;
 }

@@ -55,6 +55,8 @@ export function formSweep(state: WeightsFormState): FormSweep {
 	const axes: SweepAxes = {};
 	const fixed: string[] = [];
 	for (const field of FORM_FIELDS) {
+		// The enhance toggle is no axis: the sweep request carries it for every run.
+		if (field.kind === 'toggle') continue;
 		const list = lists.find(candidate => candidate.id === field.id);
 		const value = fieldValue(state.values, field.id);
 		if (field.axis !== null && list) axes[field.axis] = list.values!;

@@ -2,6 +2,7 @@
 // wrapped, matches highlighted, timestamps), and how follow / pause / filter / match moves change.
 // Lines are addressed by sequence number (RingBuffer), so a paused view stays on the same text
 // while new lines arrive and old ones fall off.
+import {SHARED_LOG_MARK} from '../../domain/batch.js';
 import {sanitizeForTerminal} from '../../format/sanitize.js';
 import {fitStyled, highlightMatches, matchesNeedle, plainText, wrapStyled} from '../text/styled.js';
 
@@ -116,6 +117,8 @@ export function renderLine(line: LogLine, state: LogViewState, width: number): s
 	const prefix = state.timestamps ? `\u001B[2m${formatTime(line.at)}\u001B[22m` : '';
 	const room = Math.max(1, width - (state.timestamps ? TIMESTAMP_WIDTH : 0));
 	let text = highlightMatches(sanitizeForTerminal(line.text), state.filter);
+	// A batch's shared line (the model loading) is marked as not this run's own.
+	if (line.text.startsWith(SHARED_LOG_MARK)) text = `\u001B[36m${SHARED_LOG_MARK.trimEnd()}\u001B[39m${text.slice(SHARED_LOG_MARK.trimEnd().length)}`;
 	if (line.cut > 0) text += ` \u001B[2m…(+${line.cut} chars cut)\u001B[22m`;
 	if (!state.wrap) return [prefix + fitStyled(text, room)];
 	const indent = state.timestamps ? ' '.repeat(TIMESTAMP_WIDTH) : '';

@@ -97,6 +97,8 @@ export function runRow(
 		// Before the progress, so that a narrow pane still shows them: 4K for an upscale, the stars
 		// (an unrated upscale's parent's, dimmed).
 		...(run.upscale ? [{text: '4K ', color: 'cyan' as const}] : []),
+		// A prompt upsampler run (enhance) writes a prompt, not a video.
+		...(run.enhance ? [{text: 'enhance ', color: 'cyan' as const}] : []),
 		...(run.rating != null
 			? [{text: `${ratingStars(run.rating)} `, color: 'yellow' as const}]
 			: options.parentRating != null

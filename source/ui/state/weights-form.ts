@@ -3,7 +3,8 @@
 // (committed when leaving the field, stepping or launching). A typed value is checked with the
 // CLI's rules and never clamped: out of range, it stays as typed with the rule's message, and the
 // form refuses to queue until it is fixed. A list or range typed into a weight, seed, steps or
-// guidance makes that field a sweep axis (form-lists.ts).
+// guidance makes that field a sweep axis (form-lists.ts). The enhance toggle (advanced) asks the
+// prompt upsampler to rewrite the prompt first, for the run or every run of the sweep (run --enhance).
 import {CONTROL_NAMES, PRESET_LEVELS, type ControlWeights, type Parameters, type PresetLevel} from '../../domain/model.js';
 import type {RunChanges} from '../../service/workflow-service.js';
 import {
@@ -30,6 +31,9 @@ export type WeightsFormState = {
 	parentRunId: string | null;
 	initial: Settings;
 	values: Settings;
+	/** The prompt upsampler rewrites the prompt first (run --enhance): off for a launch, the parent's for a rerun. */
+	enhance: boolean;
+	initialEnhance: boolean;
 	/** Fields holding a list or range instead of one value, as typed (checked when shown and sent). */
 	lists: Partial<Record<FieldId, string>>;
 	/** Fields holding a typed value their rule refuses, as typed; the value under it is kept. */
@@ -61,6 +65,8 @@ export function openWeightsForm(options: {
 	promptName: string;
 	parentRunId?: string | null;
 	settings: Settings;
+	/** Start with the enhance toggle on (a rerun of an enhanced run); default off. */
+	enhance?: boolean;
 	hosts?: readonly HostGpus[];
 }): WeightsFormState {
 	const settings = {weights: {...options.settings.weights}, parameters: {...options.settings.parameters}};
@@ -71,6 +77,8 @@ export function openWeightsForm(options: {
 		parentRunId: options.parentRunId ?? null,
 		initial: settings,
 		values: settings,
+		enhance: options.enhance ?? false,
+		initialEnhance: options.enhance ?? false,
 		lists: {},
 		invalid: {},
 		hosts: options.hosts ?? [],
@@ -92,7 +100,8 @@ export function fieldText(state: WeightsFormState, id: FieldId): string {
 	const list = state.lists[id] ?? state.invalid[id];
 	if (list !== undefined) return list;
 	const field = fieldOf(id);
-	const value = fieldValue(state.values, id);
+	if (field.kind === 'toggle') return state.enhance ? 'on' : 'off';
+	const value = fieldValue(state.values, field.id);
 	return field.kind === 'number' && field.decimals > 0 ? Number(value).toFixed(field.decimals) : String(value);
 }
 
@@ -133,6 +142,7 @@ function commitTyping(state: WeightsFormState): WeightsFormState {
 
 /** Why the field's text cannot be sent (a typed value its rule refuses, too many GPUs), or null. */
 export function fieldProblem(state: WeightsFormState, id: FieldId): string | null {
+	if (id === 'enhance') return null;
 	const typing = state.field === id ? state.typing : null;
 	const text = typing ?? state.invalid[id];
 	const typed = text === undefined || isListText(text) ? null : typedNumber(text);
@@ -162,6 +172,11 @@ const atBound = (label: string, direction: 1 | -1, value: number | string) => `$
 
 function step(state: WeightsFormState, direction: 1 | -1): WeightsFormState {
 	const field = fieldOf(state.field);
+	if (field.kind === 'toggle') {
+		// Like a level of two: → on, ← off; at the end it says so.
+		const on = direction === 1;
+		return on === state.enhance ? {...state, notice: `${field.label} is already ${on ? 'on' : 'off'}`} : {...state, enhance: on};
+	}
 	if (state.lists[field.id] !== undefined) return {...state, notice: `${field.label} holds a list: type one value to step it again`};
 	const current = fieldValue(state.values, field.id);
 	if (field.kind === 'level') {
@@ -241,16 +256,20 @@ export function checkForm(values: Settings): string | null {
 
 /**
  * What to send to the service: only the values that differ from what the form opened with, so
- * a launch keeps the configured defaults and a rerun the parent's values for everything else.
+ * a launch keeps the configured defaults and a rerun the parent's values for everything else;
+ * `enhance: true` whenever the toggle is on.
  */
 export function formChanges(state: WeightsFormState): RunChanges {
 	const weights: Partial<ControlWeights> = {};
 	const parameters: Partial<Record<keyof Parameters, number | PresetLevel>> = {};
 	for (const field of FORM_FIELDS) {
+		if (field.kind === 'toggle') continue;
 		const value = fieldValue(state.values, field.id);
 		if (value === fieldValue(state.initial, field.id)) continue;
 		if (isWeight(field.id)) weights[field.id] = value as number;
 		else parameters[field.id] = value;
 	}
-	return {weights, parameters: parameters as Partial<Parameters>};
+	// On, it is always said; off, only when the parent had it on (a rerun otherwise inherits it).
+	const enhance = state.enhance || state.initialEnhance ? {enhance: state.enhance} : {};
+	return {weights, parameters: parameters as Partial<Parameters>, ...enhance};
 }
