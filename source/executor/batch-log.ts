@@ -35,14 +35,17 @@ export function createSampleSplitter(size: number): (line: string) => number | n
 	};
 }
 
+const IGNORED: ExecutorEvents = {log: () => undefined, progress: () => undefined};
+
 type Member = {events: ExecutorEvents; parser: ParserState; last: ProgressUpdate | null; tail: string[]; started: boolean};
 
 /**
  * The events a batch's log follower reports to: every new line goes to `batch` (the whole log) and
  * to the runs it belongs to; replayed lines (already saved) only move the splitter and parsers.
  */
-export function createBatchRouter(batch: ExecutorEvents, runs: readonly ExecutorEvents[], tailSize = 200) {
-	const members: Member[] = runs.map(events => ({events, parser: createParserState(), last: null, tail: [], started: false}));
+export function createBatchRouter(batch: ExecutorEvents, runs: ReadonlyArray<ExecutorEvents | null>, onSaved: (index: number) => void = () => undefined, tailSize = 200) {
+	// A run no longer followed (null) still has its sample in the log: its lines go nowhere.
+	const members: Member[] = runs.map(events => ({events: events ?? IGNORED, parser: createParserState(), last: null, tail: [], started: false}));
 	const sampleOf = createSampleSplitter(members.length);
 	let current: number | null = null;
 
@@ -67,6 +70,8 @@ export function createBatchRouter(batch: ExecutorEvents, runs: readonly Executor
 		const member = members[sample]!;
 		member.started = true;
 		take(member, line, line, fresh);
+		// transfer.py's last words on a sample: its video and prompt are saved.
+		if (fresh && parseLoguru(line)?.message.startsWith('Saved prompt to ')) onSaved(sample);
 		if (sample !== current) {
 			current = sample;
 			if (fresh) waiting(sample);

@@ -33,11 +33,12 @@ export function sampleLine(spec: Record<string, unknown>): SampleLine {
 }
 
 export function planBatchLaunch(batch: BatchJob, config: Config, paths: {remoteDir: string; hfCacheDir: string}, specExtras?: Record<string, unknown>): BatchPlan {
-	const leader = batch.members[0];
-	if (!leader) throw new ValidationError('a batch needs at least one run');
+	const members = batch.members.filter(member => member !== null);
+	const leader = members[0];
+	if (!leader || members.length !== batch.members.length) throw new ValidationError('a batch to launch needs all of its runs');
 	let specs: Array<Record<string, unknown>>;
 	try {
-		specs = batch.members.map(specOf);
+		specs = members.map(specOf);
 	} catch (error) {
 		if (error instanceof SpecError) throw new ValidationError(error.message);
 		throw error;

@@ -5,8 +5,8 @@ import type {Config} from '../config/schema.js';
 import {HostError} from '../domain/errors.js';
 import type {RemoteHandle} from '../domain/model.js';
 import {checkContainerName, containerNameFor, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
-import type {BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
-import {collectBatchOutputs} from './batch-end.js';
+import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
+import {collectBatchOutputs, collectSample} from './batch-end.js';
 import {createBatchRouter} from './batch-log.js';
 import {planBatchLaunch} from './batch-plan.js';
 import {classifyFailure} from './failure-classifier.js';
@@ -58,8 +58,8 @@ export class DockerExecutor implements Executor {
 	/** One container for the batch, named and kept in the folder of its first run. */
 	async launchBatch(batch: BatchJob, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
 		const paths = await this.hostPaths();
-		const plan = planBatchLaunch(batch, this.config, paths, batch.members[0] && this.options.specExtras?.(batch.members[0]));
-		return this.start(batch.members, plan, paths.remoteDir, [[plan.hostRun.batchInput, plan.batchJsonl]], events, options);
+		const plan = planBatchLaunch(batch, this.config, paths, batch.members[0] ? this.options.specExtras?.(batch.members[0]) : undefined);
+		return this.start(batch.members.filter(job => job !== null), plan, paths.remoteDir, [[plan.hostRun.batchInput, plan.batchJsonl]], events, options);
 	}
 
 	private async start(jobs: readonly Job[], plan: LaunchPlan, remoteDir: string, files: ReadonlyArray<[string, string]>, events: ExecutorEvents, options: LaunchOptions): Promise<RemoteHandle> {
@@ -149,13 +149,20 @@ export class DockerExecutor implements Executor {
 	}
 
 
-	async followBatch(handle: RemoteHandle, batch: BatchJob, events: {batch: ExecutorEvents; members: ExecutorEvents[]}, options: FollowOptions): Promise<BatchResult> {
+	async followBatch(handle: RemoteHandle, batch: BatchJob, events: BatchEvents, options: FollowOptions): Promise<BatchResult> {
 		const layout = this.checkHandle(handle);
 		const {signal} = options;
-		const router = createBatchRouter(events.batch, events.members);
+		const metrics: Record<string, number | string> = {batch_size: batch.members.length};
+		// A sample that saved its video is brought home at once: its run ends while the batch goes on.
+		// Not the last one: its run holds the batch's GPUs until the container has exited.
+		const early = new Map<number, Promise<ExecutionResult | null>>();
+		const router = createBatchRouter(events.batch, events.members, index => {
+			if (index < batch.members.length - 1) early.set(index, collectSample(this.shell, layout.outputDir, batch, events, index, metrics, signal).catch(() => null));
+		});
 		const logs = await followLogs({shell: this.shell, docker: this.docker, container: handle.job, skipLines: options.skipLines, events: router.events, stallMs: this.config.monitor.stall_seconds * 1000, signal});
-		const metrics: Record<string, number | string> = {log_lines: logs.lines, reconnects: logs.reconnects, batch_size: batch.members.length};
-		Object.assign(metrics, await readLaunchInfo(this.shell, layout.launchInfo, signal));
+		Object.assign(metrics, {log_lines: logs.lines, reconnects: logs.reconnects}, await readLaunchInfo(this.shell, layout.launchInfo, signal));
+		const ended = new Map<number, ExecutionResult | null>();
+		for (const [index, result] of early) ended.set(index, await result);
 		if (logs.state === null) {
 			const errorMessage = `the container ${handle.job} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`;
 			return batch.members.map(() => ({status: 'failed', exitCode: null, failureKind: 'lost', errorMessage, outputs: {}, metrics}));
@@ -164,7 +171,7 @@ export class DockerExecutor implements Executor {
 		const exitCode = logs.state.exitCode;
 		metrics['exit_code'] = exitCode;
 		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
-		const results = await collectBatchOutputs(this.shell, layout.outputDir, batch, events.members, {exitCode, killedByUser, ...router, metrics}, signal);
+		const results = await collectBatchOutputs(this.shell, layout.outputDir, batch, events.members, {exitCode, killedByUser, ...router, metrics, ended}, signal);
 		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.job)), signal).catch(() => undefined);
 		return results;
 	}

@@ -33,12 +33,21 @@ export type Job = {
 
 /**
  * Runs that share one process (transfer.py --batch_input_path): members[0] leads, and the batch's
- * job and host folder are its. Member i is sample i (video_<i>/). All members share gpus.
+ * job and host folder are its. Member i is sample i (video_<i>/). All members share gpus. A
+ * follower may get null for a member it no longer follows (its sample ended earlier, or deleted).
  */
-export type BatchJob = {members: Job[]};
+export type BatchJob = {members: Array<Job | null>};
 
-/** Each member's end in order; null: its sample never ran or was cut short (the batch was stopped, or crashed in another sample). */
+/** Each member's end in order; null: its sample never ran or was cut short (the batch was stopped, or crashed in another sample), or the member was null. */
 export type BatchResult = Array<ExecutionResult | null>;
+
+/** What a batch's follower reports to: the whole log, and each member's share (null: not followed). */
+export type BatchEvents = {
+	batch: ExecutorEvents;
+	members: Array<ExecutorEvents | null>;
+	/** Member i's sample saved its video while the batch goes on: its outputs are home, and this is its result. */
+	sampleEnded?: (index: number, result: ExecutionResult) => void;
+};
 
 export type ExecutionResult = {
 	status: 'success' | 'failed' | 'cancelled';
@@ -114,7 +123,7 @@ export interface Executor {
 	/** A backend that runs batches (one process, several runs) has both; the others take runs one by one. */
 	launchBatch?(batch: BatchJob, events: ExecutorEvents, options?: LaunchOptions): Promise<RemoteHandle>;
 	/** Follows a batch to its end; `events.batch` gets the whole log, `events.members[i]` member i's share. */
-	followBatch?(handle: RemoteHandle, batch: BatchJob, events: {batch: ExecutorEvents; members: ExecutorEvents[]}, options: FollowOptions): Promise<BatchResult>;
+	followBatch?(handle: RemoteHandle, batch: BatchJob, events: BatchEvents, options: FollowOptions): Promise<BatchResult>;
 	/** Stop exactly this run's job (a cancel: the follower reports it as cancelled). */
 	kill(handle: RemoteHandle): Promise<void>;
 	/** Whether a job for this run exists on the host (running or exited but not removed). */

@@ -2,6 +2,7 @@
 // share a process run as one container with --batch_input_path, and each run keeps its own
 // record, log share, output and failure. Container creations are read from the engine's events.
 import {existsSync, readFileSync} from 'node:fs';
+import {appendFile} from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type {Run} from '../../source/domain/model.js';
@@ -9,6 +10,7 @@ import {SHARED_LOG_MARK} from '../../source/domain/batch.js';
 import type {SampleLine} from '../../source/executor/batch-plan.js';
 import {containerEvents} from '../helpers/sandbox-gpus.js';
 import {startSandboxHost, type SandboxHost} from '../helpers/sandbox-host.js';
+import {sampleInputs} from '../helpers/temp.js';
 import type {ServiceFixture} from '../helpers/service.js';
 import type {SimOptions} from '../executor-integration/harness.js';
 import {bigInputs, onSandboxes} from './harness.js';
@@ -102,6 +104,10 @@ test.serial('cancelling a run of a running batch stops the container: finished s
 	const runs: Run[] = [];
 	for (const vis of [0.2, 0.4, 0.6]) runs.push(await f.service.createRun(prompt.id, {weights: {vis}}, null, {}));
 	f.startWorker();
+	// The first sample's video comes home at once: its run ends while the batch goes on.
+	const early = await f.waitForRun(runs[0]!.id, run => run.status === 'success');
+	t.truthy(early.outputs.video);
+	t.is(f.service.getRun(runs[2]!.id).status, 'running', 'the batch goes on');
 	// The second sample is under way once its own log share begins.
 	await f.waitForRun(runs[1]!.id, run => run.status === 'running' && run.progress?.stage === 'diffusion');
 	await f.service.cancelRun(runs[2]!.id);
@@ -168,15 +174,37 @@ test.serial('a sample that crashes fails only its run: the samples before keep t
 	t.false(runLog(f, third!.id).includes('CUDA out of memory'), "the crash is in the second run's log, not the third's");
 });
 
-test.serial('delete --force of a run of a running batch: the batch stops, the run and its folder are gone, the unfinished one runs again', async t => {
+test.serial('delete: a finished run of a running batch goes alone; --force of a waiting one stops the batch, the unfinished one runs again', async t => {
 	const f = await fixture(t, {mode: 'ok', clips: 2, clip_seconds: 1}, 8);
 	const {prompt} = await f.service.createPrompt({text: 'delete one', videoDir: f.inputs});
 	const runs: Run[] = [];
-	for (const vis of [0.2, 0.4, 0.6]) runs.push(await f.service.createRun(prompt.id, {weights: {vis}}, null, {}));
+	for (const vis of [0.2, 0.4, 0.6, 0.8]) runs.push(await f.service.createRun(prompt.id, {weights: {vis}}, null, {}));
 	f.startWorker();
-	await f.waitForRun(runs[1]!.id, run => run.status === 'running' && run.progress?.stage === 'diffusion');
-	await f.service.deletion.deleteRun(runs[0]!.id, {force: true});
-	const [second, third] = await ended(f, [runs[1]!, runs[2]!]);
-	t.deepEqual([second!.status, third!.status], ['success', 'success']);
-	t.false(existsSync(path.join(f.dataDir, 'runs', runs[0]!.id)), 'the deleted run left no folder');
+	await f.waitForRun(runs[0]!.id, run => run.status === 'success');
+	await f.service.deletion.deleteRun(runs[0]!.id);
+	await f.waitForRun(runs[1]!.id, run => run.status === 'success');
+	t.is(f.service.getRun(runs[1]!.id).batch?.size, 4, 'the batch went on after the finished run was deleted');
+	await f.waitForRun(runs[2]!.id, run => run.status === 'running' && run.progress?.stage === 'diffusion');
+	await f.service.deletion.deleteRun(runs[3]!.id, {force: true});
+	const third = await f.runToEnd(runs[2]!.id);
+	t.is(third.status, 'success');
+	t.is(third.batch ?? null, null, 'queued again when the batch stopped, then alone');
+	for (const gone of [runs[0]!, runs[3]!]) t.false(existsSync(path.join(f.dataDir, 'runs', gone.id)), 'a deleted run leaves no folder');
+});
+
+test.serial('a run of a batch whose input video changed fails alone; the others run as a batch without it', async t => {
+	const f = await fixture(t, {mode: 'ok'}, 8);
+	const changed = await sampleInputs(f.dir, 'changed-later');
+	const runs: Run[] = [];
+	for (const [text, folder] of [['kept', f.inputs], ['changed', changed], ['kept too', f.inputs]] as const) {
+		const {prompt} = await f.service.createPrompt({text, videoDir: folder});
+		runs.push(await f.service.createRun(prompt.id, {}, null, {}));
+	}
+	await appendFile(path.join(changed, 'color.mp4'), 'edited after the prompt was made');
+	const [first, second, third] = await ended(f, runs);
+	t.is(second!.status, 'failed');
+	t.is(second!.failure_kind, 'start_failed');
+	t.regex(second!.error_message ?? '', /input video changed since the prompt was made/);
+	t.deepEqual([first!.status, third!.status], ['success', 'success']);
+	t.deepEqual([first!.batch?.size, third!.batch?.size], [2, 2], 'batched again without it');
 });

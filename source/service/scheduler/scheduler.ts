@@ -60,7 +60,7 @@ function mayRetry(error: unknown): boolean {
 export class Scheduler {
 	private readonly launches = new Map<string, {controller: AbortController; done: Promise<void>}>();
 	/** By run id, or by batch id for a batch (one follow for all its runs). */
-	private readonly follows = new Map<string, {controller: AbortController; runs: Run[]}>();
+	private readonly follows = new Map<string, {controller: AbortController; runs: Run[]; ended: Set<string>}>();
 	/** Runs whose job has ended on the host: their GPUs are free while outputs download. */
 	private readonly exited = new Set<string>();
 	private readonly busy = new Set<string>(); // kills and reconciles under way
@@ -182,11 +182,12 @@ export class Scheduler {
 	private dropDeleted(): void {
 		const {store} = this.deps;
 		for (const [id, launch] of this.launches) if (!store.get('runs', id)) launch.controller.abort();
-		for (const [id, {controller, runs}] of this.follows) {
-			const gone = runs.filter(run => !store.get('runs', run.id));
+		for (const [id, {controller, runs, ended}] of this.follows) {
+			// A run of a batch whose sample ended already may go: the batch is not its any more.
+			const gone = runs.filter(run => !store.get('runs', run.id) && !ended.has(run.id));
 			if (gone.length === 0 || controller.signal.aborted || this.busy.has(id)) continue;
 			const remote = runs[0]!.remote!;
-			if (gone.length < runs.length) {
+			if (gone.length < runs.length - ended.size) {
 				// A batch goes on being followed: its other runs end as after a cancel (queued again).
 				if (!this.exited.has(runs[0]!.id)) this.guard(id, () => this.kill(runs[0]!));
 				continue;
@@ -195,7 +196,8 @@ export class Scheduler {
 			this.guard(id, async () => {
 				const executor = await this.deps.hosts.executor(remote.host);
 				await executor.kill(remote);
-				await executor.remove(runs[0]!.id);
+				// The job is named after the follow's key: the run, or the batch's first run.
+				await executor.remove(id);
 			});
 		}
 	}
@@ -293,12 +295,23 @@ export class Scheduler {
 		let starting = false;
 		try {
 			const jobs: Job[] = [];
+			const refused = new Map<string, Error>();
 			for (const run of runs) {
 				await files.ensure(run.id);
 				const prompt = store.get('prompts', run.prompt_id);
-				if (!prompt) throw new NotFoundError(`the prompt ${run.prompt_id} of ${run.id} was deleted`);
-				await checkInputsUnchanged(runInputs(run, prompt));
-				jobs.push(this.job(run));
+				const problem = prompt ? await checkInputsUnchanged(runInputs(run, prompt)).then(() => null, (error: Error) => error) : new NotFoundError(`its prompt ${run.prompt_id} was deleted`);
+				if (problem && runs.length === 1) throw problem;
+				if (problem) refused.set(run.id, problem);
+				else jobs.push(this.job(run));
+			}
+			if (refused.size > 0) {
+				// One run of a batch cannot start: it fails alone, the others go back to the queue.
+				for (const run of runs) {
+					const problem = refused.get(run.id);
+					if (problem) await this.end(run.id, endResult('failed', 'start_failed', `could not start: ${problem.message}`));
+					else await updateRun(store, run.id, current => (current.status === 'launching' ? REQUEUE : null));
+				}
+				return;
 			}
 			executor = await hosts.executor(leader.placement!.host);
 			const events = fanOut(runs.map((run, index) => runEvents(this.deps, run.id, writers[index]!)));
@@ -359,15 +372,17 @@ export class Scheduler {
 		if (batch.some(other => other.status === 'launching')) return;
 		const runs = batch.filter(other => other.status === 'running').sort((a, b) => (a.batch?.index ?? 0) - (b.batch?.index ?? 0));
 		const controller = new AbortController();
-		this.follows.set(key, {controller, runs});
-		this.track(this.followToEnd(key, runs, controller.signal).finally(() => {
+		const ended = new Set<string>();
+		this.follows.set(key, {controller, runs, ended});
+		this.track(this.followToEnd(key, runs, ended, controller.signal).finally(() => {
 			this.follows.delete(key);
 			for (const each of runs) this.exited.delete(each.id);
 			this.poke();
 		}));
 	}
 
-	private async followToEnd(key: string, runs: readonly Run[], signal: AbortSignal): Promise<void> {
+	/** `ended`: runs of a batch whose sample ended while the batch went on (filled here). */
+	private async followToEnd(key: string, runs: readonly Run[], ended: Set<string>, signal: AbortSignal): Promise<void> {
 		const {leases, files, hosts, store} = this.deps;
 		const lease = followLease(key);
 		if (!(await leases.acquire(lease).catch(() => false))) {
@@ -395,14 +410,30 @@ export class Scheduler {
 					},
 				}),
 			);
-			const jobs = runs.map(run => this.job(run));
 			let results: BatchResult;
 			if (batched) {
 				if (!executor.followBatch) throw new ConfigError(`${executor.description} does not run batches`);
+				// By sample: a run of the batch that ended already (its sample done) or was deleted is not followed.
+				const atSample = <T>(pick: (run: Run, index: number) => T): Array<T | null> => {
+					const slots = Array.from<T | null>({length: runs[0]!.batch!.size}).fill(null);
+					for (const [index, run] of runs.entries()) slots[run.batch!.index] = pick(run, index);
+					return slots;
+				};
 				const whole: ExecutorEvents = {log: line => batchWriter!.write(line), progress: () => undefined};
-				results = await executor.followBatch(handle, {members: jobs}, {batch: whole, members: events}, {skipLines, signal});
+				const bySample = await executor.followBatch(handle, {members: atSample(run => this.job(run))}, {
+					batch: whole,
+					members: atSample((_, index) => events[index]!),
+					// Its video is home while the batch goes on: the run ends now.
+					sampleEnded: (sample, result) => {
+						const run = runs.find(each => each.batch!.index === sample);
+						if (!run) return;
+						ended.add(run.id);
+						this.track(this.end(run.id, result));
+					},
+				}, {skipLines, signal});
+				results = runs.map(run => bySample[run.batch!.index] ?? null);
 			} else {
-				results = [await executor.follow(handle, jobs[0]!, events[0]!, {skipLines, signal})];
+				results = [await executor.follow(handle, this.job(runs[0]!), events[0]!, {skipLines, signal})];
 			}
 			if (signal.aborted) {
 				for (const [index, run] of runs.entries()) if (!store.get('runs', run.id)) writers[index]!.discard();
