@@ -51,6 +51,11 @@ export function batchLimit(count: number, freeSlots: number, batchMax: number): 
 	return Math.max(1, Math.min(batchMax, Math.ceil(count / Math.max(1, freeSlots))));
 }
 
+/** A run's place in its batch, short: "batch 2/4" (sample 2 of 4). */
+export function batchLabel(batch: BatchPlace): string {
+	return `batch ${batch.index + 1}/${batch.size}`;
+}
+
 /** One line on a run's place in its batch, for details and `show`. */
 export function batchText(batch: BatchPlace, runId: string): string {
 	const others = batch.size - 1;

@@ -1,6 +1,6 @@
 // Which queued runs can share one process, and how a queue is cut into batches.
 import test from 'ava';
-import {batchKey, batchLimit, groupBatches} from '../../source/domain/batch.js';
+import {batchKey, batchLabel, batchLimit, batchText, groupBatches} from '../../source/domain/batch.js';
 import {DEFAULT_PARAMETERS, DEFAULT_WEIGHTS, type Run, newRun} from '../../source/domain/model.js';
 
 const prompt = {negative_prompt: 'blurry'};
@@ -52,4 +52,10 @@ test('a batch spreads over the GPU sets free now, up to batch_max', t => {
 	t.is(batchLimit(6, 0, 8), 6, 'nothing free: full batches wait');
 	t.is(batchLimit(3, 5, 8), 1, 'more free GPUs than runs: one each');
 	t.is(batchLimit(6, 1, 1), 1, 'batch_max 1: no batches');
+});
+
+test('a run\'s place in its batch, short and long', t => {
+	t.is(batchLabel({id: 'rs_a', index: 1, size: 4}), 'batch 2/4');
+	t.is(batchText({id: 'rs_a', index: 0, size: 2}, 'rs_a'), 'sample 1 of 2: one process with 1 other run, named after this run');
+	t.is(batchText({id: 'rs_a', index: 2, size: 3}, 'rs_c'), 'sample 3 of 3: one process with 2 other runs, named after rs_a');
 });

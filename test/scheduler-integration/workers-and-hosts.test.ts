@@ -151,7 +151,7 @@ test.serial('sweep from the command line: 6 runs in two batches, one per host, w
 	t.true(runs.every(run => run.status === 'success'));
 	// Two hosts with a free GPU each: two batches of three, each a container loading the model once.
 	t.deepEqual(runs.map(run => run.batch?.size), [3, 3, 3, 3, 3, 3]);
-	t.deepEqual(new Set(runs.map(run => run.placement!.host)), new Set(['a', 'b']));
+	t.deepEqual([...new Set(runs.map(run => run.placement!.host))].sort(), ['a', 'b']);
 	const weights: Array<[number, number]> = [];
 	for (const run of runs) {
 		const sandbox = run.placement!.host === 'a' ? a : b;

@@ -1,4 +1,5 @@
 // queue, cancel (kill) and worker: the scheduler's commands. Each asks the service and prints.
+import {batchLabel} from '../../domain/batch.js';
 import {UsageError} from '../../domain/errors.js';
 import {formatDuration, formatWeights, startsIn} from '../../format/format.js';
 import {MOVES, type Move} from '../../service/scheduler/queue-order.js';
@@ -122,7 +123,7 @@ function printQueue({out}: Context, view: QueueView): void {
 				out.status(run.status),
 				run.placement?.host ?? '-',
 				run.placement?.gpus.join(',') ?? '-',
-				run.progress ? `${run.progress.stage} ${Math.round(run.progress.fraction * 100)}%` : '-',
+				`${run.progress ? `${run.progress.stage} ${Math.round(run.progress.fraction * 100)}%` : '-'}${run.batch ? ` (${batchLabel(run.batch)})` : ''}`,
 				formatDuration(run.started_at ? (Date.now() - Date.parse(run.started_at)) / 1000 : null),
 			]),
 		);

@@ -150,3 +150,26 @@ export async function enhancedPromptRecords(store: Store, runId: string, result:
 		return {...failed(`the upsampled prompt could not become a prompt: ${error.message}`), upsampled_prompt: text};
 	}
 }
+
+/** Ends a run with an executor's result (a no-op once it has ended), with what the prompt upsampler wrote: on a `run --enhance`, or as a new prompt (`enhance`). */
+export async function endRun(deps: EventDeps, runId: string, result: ExecutionResult): Promise<void> {
+	const upsampled = await upsampledPrompt(deps.store.get('runs', runId), result);
+	const enhanced = await enhancedPromptRecords(deps.store, runId, result, deps.now);
+	await updateRun(deps.store, runId, current => (isActive(current.status) ? {...finishPatch(current, result, deps.now()), ...upsampled, ...enhanced} : null));
+}
+
+/**
+ * A run of a batch that was stopped (or crashed in another sample) before its sample ended:
+ * cancelled if that was asked, else queued again, its cut-short log set aside.
+ */
+export async function requeueUnfinished(deps: EventDeps, runId: string): Promise<void> {
+	const run = deps.store.get('runs', runId);
+	if (!run) return;
+	if (run.cancel_requested_at !== null) {
+		await endRun(deps, runId, endResult('cancelled', null, null));
+		return;
+	}
+	await deps.files.setAsideLog(deps.files.logPath(runId));
+	await updateRun(deps.store, runId, current => (current.status === 'running' ? REQUEUE : null));
+	deps.events.emit('notice', {runId, message: `${runId}: its batch stopped before its sample ended; queued again`});
+}

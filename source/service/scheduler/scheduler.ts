@@ -6,8 +6,8 @@
 import {setTimeout as delay} from 'node:timers/promises';
 import {ConfigError, ConflictError, NotFoundError, ValidationError} from '../../domain/errors.js';
 import {batchKey, batchLimit, groupBatches} from '../../domain/batch.js';
-import {type Run, isActive, runInputs} from '../../domain/model.js';
-import type {BatchResult, ExecutionResult, Executor, ExecutorEvents, Job} from '../../executor/executor.js';
+import {type Run, runInputs} from '../../domain/model.js';
+import type {BatchResult, Executor, ExecutorEvents, Job} from '../../executor/executor.js';
 import type {Store} from '../../store/index.js';
 import {ACTIVE} from '../queue.js';
 import type {ServiceEvents, TypedEmitter} from '../events.js';
@@ -17,7 +17,7 @@ import type {HostPool} from './host-pool.js';
 import {DISPATCHER_LEASE, type Leases, followLease} from './leases.js';
 import {type Placed, freeSlots, planPlacements} from './placement.js';
 import {sortQueue} from './queue-order.js';
-import {REQUEUE, checkInputsUnchanged, endResult, enhancedPromptRecords, fanOut, finishPatch, runEvents, updateRun, upsampledPrompt} from './run-records.js';
+import {REQUEUE, checkInputsUnchanged, endResult, endRun, fanOut, finishPatch, requeueUnfinished, runEvents, updateRun} from './run-records.js';
 
 export type SchedulerDeps = {
 	store: Store;
@@ -168,7 +168,7 @@ export class Scheduler {
 		const now = this.deps.now().getTime();
 		for (const run of active) {
 			if ((this.retryAt.get(run.id) ?? 0) > now || this.busy.has(run.id)) continue;
-			if (run.status === 'queued' && run.cancel_requested_at !== null) this.guard(run.id, () => this.end(run.id, endResult('cancelled', null, null)));
+			if (run.status === 'queued' && run.cancel_requested_at !== null) this.guard(run.id, () => endRun(this.deps, run.id, endResult('cancelled', null, null)));
 			else if (run.status === 'launching' && !this.launches.has(run.id)) this.guard(run.id, () => this.reconcile(run));
 			else if (run.status === 'launching' && run.cancel_requested_at !== null) this.launches.get(run.id)!.controller.abort();
 			else if (run.status === 'running' && run.cancel_requested_at !== null && !this.exited.has(run.id)) this.guard(run.id, () => this.kill(run));
@@ -308,7 +308,7 @@ export class Scheduler {
 				// One run of a batch cannot start: it fails alone, the others go back to the queue.
 				for (const run of runs) {
 					const problem = refused.get(run.id);
-					if (problem) await this.end(run.id, endResult('failed', 'start_failed', `could not start: ${problem.message}`));
+					if (problem) await endRun(this.deps, run.id, endResult('failed', 'start_failed', `could not start: ${problem.message}`));
 					else await updateRun(store, run.id, current => (current.status === 'launching' ? REQUEUE : null));
 				}
 				return;
@@ -336,7 +336,7 @@ export class Scheduler {
 				// A batch that lost one run before it started goes back to the queue without it.
 				if (cancelled && current.cancel_requested_at === null && runs.length > 1) await updateRun(store, run.id, now => (now.status === 'launching' ? REQUEUE : null)).catch(() => undefined);
 				else if (!cancelled && !starting && mayRetry(error) && (await this.requeueAfterFailure(run, error))) continue;
-				else await this.end(run.id, cancelled ? endResult('cancelled', null, null) : endResult('failed', 'start_failed', `could not start: ${(error as Error).message}`)).catch(() => undefined);
+				else await endRun(this.deps, run.id, cancelled ? endResult('cancelled', null, null) : endResult('failed', 'start_failed', `could not start: ${(error as Error).message}`)).catch(() => undefined);
 			}
 		} finally {
 			await Promise.all(writers.map(writer => writer.close()));
@@ -396,7 +396,7 @@ export class Scheduler {
 			const handle = runs[0]!.remote;
 			if (!handle || !hosts.names().includes(handle.host)) {
 				const lost = endResult('failed', 'lost', handle ? `its host ${handle.host} is no longer configured` : 'it has no job on any host');
-				for (const run of runs) await this.end(run.id, lost);
+				for (const run of runs) await endRun(this.deps, run.id, lost);
 				return;
 			}
 			for (const run of runs) await files.ensure(run.id);
@@ -428,7 +428,7 @@ export class Scheduler {
 						const run = runs.find(each => each.batch!.index === sample);
 						if (!run) return;
 						ended.add(run.id);
-						this.track(this.end(run.id, result));
+						this.track(endRun(this.deps, run.id, result));
 					},
 				}, {skipLines, signal});
 				results = runs.map(run => bySample[run.batch!.index] ?? null);
@@ -448,8 +448,8 @@ export class Scheduler {
 					continue;
 				}
 				// A follow that continues a saved log is a reattachment (a dropped connection, a new worker).
-				if (result) await this.end(run.id, skipLines > 0 ? {...result, metrics: {...result.metrics, reconnects: Number(result.metrics['reconnects'] ?? 0) + 1}} : result);
-				else await this.requeueUnfinished(run.id);
+				if (result) await endRun(this.deps, run.id, skipLines > 0 ? {...result, metrics: {...result.metrics, reconnects: Number(result.metrics['reconnects'] ?? 0) + 1}} : result);
+				else await requeueUnfinished(this.deps, run.id);
 			}
 		} catch (error) {
 			if (!signal.aborted) {
@@ -460,19 +460,6 @@ export class Scheduler {
 			await Promise.all([...writers, ...(batchWriter ? [batchWriter] : [])].map(writer => writer.close()));
 			await leases.release(lease).catch(() => undefined);
 		}
-	}
-
-	/** A run of a batch that was stopped (or crashed in another sample) before its sample ended: cancelled if asked, else queued again. */
-	private async requeueUnfinished(runId: string): Promise<void> {
-		const run = this.deps.store.get('runs', runId);
-		if (!run) return;
-		if (run.cancel_requested_at !== null) {
-			await this.end(runId, endResult('cancelled', null, null));
-			return;
-		}
-		await this.deps.files.setAsideLog(this.deps.files.logPath(runId));
-		await updateRun(this.deps.store, runId, current => (current.status === 'running' ? REQUEUE : null));
-		this.deps.events.emit('notice', {runId, message: `${runId}: its batch stopped before its sample ended; queued again`});
 	}
 
 	/**
@@ -522,13 +509,6 @@ export class Scheduler {
 	private track(work: Promise<unknown>): void {
 		this.pending.add(work);
 		void work.catch(() => undefined).finally(() => this.pending.delete(work));
-	}
-
-	private async end(runId: string, result: ExecutionResult): Promise<void> {
-		// What the prompt upsampler wrote: on a `run --enhance`, or as a new prompt (`enhance`).
-		const upsampled = await upsampledPrompt(this.deps.store.get('runs', runId), result);
-		const enhanced = await enhancedPromptRecords(this.deps.store, runId, result, this.deps.now);
-		await updateRun(this.deps.store, runId, current => (isActive(current.status) ? {...finishPatch(current, result, this.deps.now()), ...upsampled, ...enhanced} : null));
 	}
 
 	/** With nothing active (checked in the same transaction as the release), gives up the lease. */

@@ -5,6 +5,7 @@ import {Box} from 'ink';
 import {Text} from './text.js';
 import {memo} from 'react';
 import {isActive} from '../../domain/model.js';
+import {batchLabel} from '../../domain/batch.js';
 import {ratingStars} from '../../domain/rating.js';
 import {formatDate, formatDuration, STATUS_COLORS} from '../../format/format.js';
 import type {QueueEntry} from '../../service/queue.js';
@@ -66,7 +67,7 @@ export function detailLines(run: RunRow, logPath: string | null, now: number, en
 	];
 	if (run.parent_run_id) first.push({text: ` · ${run.upscale ? '4K upscale' : 'rerun'} of ${run.parent_run_id}`, dim: true});
 	if (run.sweep_id) first.push({text: ` · sweep ${run.sweep_id}`, dim: true});
-	if (run.batch) first.push({text: ` · batch sample ${run.batch.index + 1}/${run.batch.size}`, dim: true});
+	if (run.batch) first.push({text: ` · ${batchLabel(run.batch)}`, dim: true});
 	if (run.rating != null) first.push({text: ` · ${ratingStars(run.rating)}`, color: 'yellow'});
 	if (run.note) first.push({text: ` · note: ${plain(run.note)}`, dim: true});
 	const second: Segment[] = [{text: 'weights ', dim: true}, {text: weightsText(run)}, {text: '  ', dim: true}, {text: parametersText(run), dim: true}];

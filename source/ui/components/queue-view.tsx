@@ -3,6 +3,7 @@
 // runs in order with the host and GPUs they want, when they should start and why they wait.
 // Rows are windowed here (section titles included) so the selected row stays on screen.
 import {Box} from 'ink';
+import {batchLabel} from '../../domain/batch.js';
 import {Text} from './text.js';
 import {memo, useRef} from 'react';
 import {STATUS_COLORS} from '../../format/format.js';
@@ -83,7 +84,11 @@ const QUEUED_COLUMNS = `${'#'.padStart(3)}  ${'run'.padEnd(15)}  ${'host'.padEnd
 function itemSegments(item: QueueItem, connections: QueueSnapshot['connections'], now: number, durations: readonly DurationSample[]): Segment[] {
 	if (item.kind === 'host') return hostRow(item.host, connections[item.host.name]);
 	const {run, entry} = item;
-	const extra: Segment[] = [{text: `  ${plain(run.promptName)}`, dim: true}, ...(run.sweep_id ? [{text: `  ${run.sweep_id}`, dim: true}] : [])];
+	const extra: Segment[] = [
+		{text: `  ${plain(run.promptName)}`, dim: true},
+		...(run.sweep_id ? [{text: `  ${run.sweep_id}`, dim: true}] : []),
+		...(run.batch ? [{text: `  ${batchLabel(run.batch)}`, dim: true}] : []),
+	];
 	if (entry === null) {
 		return [
 			{text: `${STATUS_ICONS[run.status]} `, color: STATUS_COLORS[run.status]},
