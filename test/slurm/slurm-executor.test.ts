@@ -139,7 +139,9 @@ serial('three one-GPU runs on two GPUs: two run, one is queued on cluster (Resou
 	// Two SSH channels: a `tail -F` per running job would take both and starve the state polls.
 	const executor = await newExecutor({...config, remote: {...config.remote, max_channels: 2}});
 	const runs = [];
-	for (let index = 0; index < 3; index++) runs.push(await start(executor, {mode: 'slow', seconds: 4}));
+	// Long enough that both are still running when the third is seen waiting, on a busy machine too
+	// (Slurm may give the reason Priority before Resources).
+	for (let index = 0; index < 3; index++) runs.push(await start(executor, {mode: 'slow', seconds: 10}));
 	const queued = await Promise.race(runs.map(async run => {
 		await run.recorder.until(() => run.recorder.progress.some(update => update.message === 'queued on cluster: Resources'));
 		return run;
@@ -152,7 +154,7 @@ serial('three one-GPU runs on two GPUs: two run, one is queued on cluster (Resou
 	for (const run of runs) assertSuccess(t, await run.following);
 	const queuedProgress = queued.recorder.progress.find(update => update.message === 'queued on cluster: Resources');
 	t.is(queuedProgress?.stage, 'starting');
-	// It waited for a 4-second run to end: Slurm's SubmitTime to StartTime.
+	// It waited for a 10-second run to end: Slurm's SubmitTime to StartTime.
 	t.true(Number((await queued.following).metrics['pending_seconds']) >= 2);
 });
 
