@@ -1,10 +1,12 @@
 // The workflow service: the one place for business logic. It knows nothing of terminals;
 // the CLI and the UI call it and listen to its events.
+import {lstat} from 'node:fs/promises';
 import path from 'node:path';
 import {configuredHosts} from '../config/hosts.js';
 import type {Config} from '../config/schema.js';
-import {ConflictError, NotFoundError, ValidationError} from '../domain/errors.js';
+import {ConflictError, NotFoundError, UserError, ValidationError} from '../domain/errors.js';
 import {
+	COLOR_FILE,
 	RUN_STATUSES,
 	newRun,
 	type ControlWeights,
@@ -24,6 +26,8 @@ import {contains, or, type Change, type Store} from '../store/index.js';
 import {Deletion} from './deletion.js';
 import {TypedEmitter, type ServiceEvents} from './events.js';
 import {scanInputFolder} from './inputs.js';
+import {prepareRenders, type PrepareDeps, type PrepareOptions, type PrepareResult} from './prepare.js';
+import type {PreparePlan} from './prepare-plan.js';
 import {type HostReport, hostReport} from './host-report.js';
 import {QueueControl, type QueueView} from './queue.js';
 import {RunFiles} from './run-files.js';
@@ -296,6 +300,26 @@ export class WorkflowService {
 		await this.checkSubmit(checkParameters(changes.parameters ?? {}).num_gpus ?? this.runDefaults().parameters.num_gpus, submit.host);
 		const {prompt} = await this.createPrompt({text, videoDir: folder, ...extra});
 		return {prompt, run: await this.createRun(prompt.id, changes, null, submit)};
+	}
+
+	/**
+	 * A folder given as a prompt's input folder that holds rendered PNG frames instead of videos (no
+	 * color.mp4, but color.<frame>.png files): `prepare --dry-run`'s plan for it, errors included;
+	 * null for any other folder (one with color.mp4, without color frames, or none at all).
+	 */
+	async renderedFramesPlan(dir: string, fps: number): Promise<PreparePlan | null> {
+		const folder = path.resolve(dir);
+		if ((await lstat(path.join(folder, COLOR_FILE)).catch(() => null)) !== null) return null;
+		const result = await prepareRenders(folder, {fps, dryRun: true}).catch((error: unknown) => {
+			if (error instanceof UserError) return null; // not found, not a folder: createPrompt said so
+			throw error;
+		});
+		return result?.plan.found.some(found => found.modality === 'color') ? result.plan : null;
+	}
+
+	/** `cosmos-tui prepare`: rendered PNG sequences into an input folder of MP4s, as the CLI does it. */
+	async prepareRenders(dir: string, options: PrepareOptions, deps?: PrepareDeps): Promise<PrepareResult> {
+		return deps ? prepareRenders(dir, options, deps) : prepareRenders(dir, options);
 	}
 
 	/** The folder of the most recently run prompt, else of the newest prompt. */

@@ -1,6 +1,7 @@
 // What the registry commands of the dialogs do: help, confirmation, the launch / rerun form and
 // the new-prompt form. Split from use-commands.ts, which handles the main screen.
 import type {Dispatch} from 'react';
+import {whyNotPrepareCommand} from '../keys/prepare-keys.js';
 import type {CommandId} from '../keys/registry.js';
 import type {KeyPress} from '../keys/resolve.js';
 import type {AppAction, AppState} from '../state/app-state.js';
@@ -139,5 +140,15 @@ export function runDialogCommand(command: CommandId, press: KeyPress, {state, di
 			return;
 		case 'form.type':
 			dispatch({type: 'prompt-form', action: {type: 'type', text: press.text}});
+			return;
+
+		case 'prepare.confirm':
+		case 'prepare.back': {
+			if (modal?.kind !== 'prompt-form' || !modal.form.prepare) return;
+			const why = whyNotPrepareCommand(modal.form);
+			if (why !== null) dispatch({type: 'flash', text: why, tone: 'info'});
+			else if (command === 'prepare.confirm') void actions.preparePromptForm(modal.form);
+			else dispatch({type: 'prompt-form', action: {type: 'prepare-back'}});
+		}
 	}
 }

@@ -15,7 +15,7 @@ import type {UnknownHostKey} from '../../executor/ssh-connect.js';
 import type {AppAction} from '../state/app-state.js';
 import {cancelQuestion, openConfirm, type ConfirmIntent} from '../state/confirm.js';
 import {MAX_FORM_SWEEP, formSweep} from '../state/form-lists.js';
-import {createdMessage, openPromptForm, promptRequest, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
+import {PREPARE_FPS, createdMessage, openPromptForm, prepareOffer, preparedNote, promptRequest, reducePromptForm, type PromptFormState} from '../state/prompt-form.js';
 import {formChanges, openWeightsForm, reduceWeightsForm, type HostGpus, type WeightsFormState} from '../state/weights-form.js';
 
 export type Actions = ReturnType<typeof makeActions>;
@@ -39,6 +39,31 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 		dispatch({type: 'close'});
 		dispatch({type: 'move', pane: 'runs', ids: [], move: {kind: 'id', id}});
 		dispatch({type: 'focus', pane: 'runs'});
+	};
+
+	/**
+	 * Creates the form's prompt and shows it selected; `prepared` says the folder was just prepared
+	 * here. A folder of rendered frames rather than videos is offered to prepare instead of failing.
+	 */
+	const createPromptFrom = async (form: PromptFormState, prepared?: string) => {
+		try {
+			const result = await service.createPrompt(promptRequest(form));
+			const {prompt} = result;
+			dispatch({type: 'close'});
+			dispatch({type: 'focus', pane: 'prompts'});
+			dispatch({type: 'set-filter', pane: 'prompts', filter: ''});
+			dispatch({type: 'move', pane: 'prompts', ids: [], move: {kind: 'id', id: prompt.id}});
+			flash(prepared ? `${createdMessage(result)} (${prepared})` : createdMessage(result));
+		} catch (error) {
+			const rendered = prepared === undefined ? await renderedFrames(form.folder.trim()) : null;
+			if (rendered && 'offer' in rendered) dispatch({type: 'prompt-form', action: {type: 'offer-prepare', offer: rendered.offer}});
+			else dispatch({type: 'prompt-form', action: {type: 'failed', message: rendered?.error ?? messageOf(error)}});
+		}
+	};
+	/** prepare's offer (or why it cannot) for a folder of rendered frames; null for any other folder. */
+	const renderedFrames = async (folder: string) => {
+		const plan = await service.renderedFramesPlan(folder, PREPARE_FPS).catch(() => null);
+		return plan ? prepareOffer(plan, folder) : null;
 	};
 
 	/** The hosts' GPU counts as the queue view last read them, so the form refuses more GPUs than any has. */
@@ -99,17 +124,27 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 			const next = reducePromptForm(form, {type: 'submitting'});
 			dispatch({type: 'prompt-form', action: {type: 'submitting'}});
 			if (!next.submitting) return;
+			await createPromptFrom(next);
+		},
+
+		/** Enter on the offer: prepare's service function (as the CLI), then the prompt from the folder it made. */
+		async preparePromptForm(form: PromptFormState) {
+			const offer = form.prepare;
+			if (!offer || offer.startedAt !== null) return;
+			const preparing = {type: 'preparing', at: Date.now()} as const;
+			dispatch({type: 'prompt-form', action: preparing});
+			let output: string;
 			try {
-				const result = await service.createPrompt(promptRequest(next));
-				const {prompt} = result;
-				dispatch({type: 'close'});
-				dispatch({type: 'focus', pane: 'prompts'});
-				dispatch({type: 'set-filter', pane: 'prompts', filter: ''});
-				dispatch({type: 'move', pane: 'prompts', ids: [], move: {kind: 'id', id: prompt.id}});
-				flash(createdMessage(result));
+				const {plan} = await service.prepareRenders(offer.source, {fps: offer.fps, dryRun: false});
+				output = plan.output;
 			} catch (error) {
-				dispatch({type: 'prompt-form', action: {type: 'failed', message: messageOf(error)}});
+				// prepare writes into a temp folder and renames it: a failure leaves nothing behind.
+				dispatch({type: 'prompt-form', action: {type: 'failed', message: `prepare failed, nothing was written: ${messageOf(error)}`}});
+				return;
 			}
+			const prepared = {type: 'prepared', folder: output} as const;
+			dispatch({type: 'prompt-form', action: prepared});
+			await createPromptFrom(reducePromptForm(reducePromptForm(form, preparing), prepared), preparedNote({...offer, output}));
 		},
 
 		askCancel(run: Run) {

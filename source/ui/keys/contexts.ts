@@ -13,6 +13,9 @@ const PANE_CONTEXTS = {
 
 export function activeContexts(state: Pick<AppState, 'modal' | 'editingFilter' | 'focus'>): readonly KeyContext[] {
 	if (state.modal?.kind === 'help' && state.modal.typing) return ['help-filter', 'always'];
+	// The new-prompt form asking to prepare rendered frames takes only its own keys (a form-less
+	// modal, as some tests make, is just the form).
+	if (state.modal?.kind === 'prompt-form' && state.modal.form?.prepare) return ['prepare-offer', 'always'];
 	if (state.modal) return [state.modal.kind, 'always'];
 	if (state.editingFilter) return ['filter', 'always'];
 	return PANE_CONTEXTS[state.focus];

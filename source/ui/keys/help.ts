@@ -17,6 +17,7 @@ const ORDER: readonly KeyContext[] = [
 	'filter',
 	'editor',
 	'prompt-form',
+	'prepare-offer',
 	'confirm',
 	'details',
 	'message',

@@ -9,6 +9,7 @@
 // The queue view's, the selected run's and the prompts pane's bindings live in queue-keys.ts,
 // run-keys.ts and prompt-keys.ts beside their handlers and "why not now" (as lazygit's
 // controllers); they are part of this table all the same.
+import {PREPARE_BINDINGS} from './prepare-keys.js';
 import {PROMPT_BINDINGS} from './prompt-keys.js';
 import {QUEUE_BINDINGS} from './queue-keys.js';
 import {RUN_BINDINGS} from './run-keys.js';
@@ -29,6 +30,7 @@ export type KeyContext =
 	| 'confirm'
 	| 'editor'
 	| 'prompt-form'
+	| 'prepare-offer'
 	| 'details'
 	| 'message'
 	| 'host-key'
@@ -61,6 +63,7 @@ export const CONTEXT_TITLES: Record<KeyContext, string> = {
 	confirm: 'Confirmation',
 	editor: 'Launch / rerun form',
 	'prompt-form': 'New prompt form',
+	'prepare-offer': 'New prompt form: rendered frames in the folder',
 	details: 'Run details',
 	'host-key': 'Unknown host key',
 	message: 'Message',
@@ -146,6 +149,8 @@ export const KEY_BINDINGS = [
 	{id: 'form.clear', keys: ['ctrl+u'], label: 'clear field', context: 'prompt-form', description: 'Clear the field'},
 	{id: 'form.type', keys: ['<text>'], label: 'type', context: 'prompt-form', description: 'Type (paste works too)'},
 	{id: 'form.cancel', keys: ['esc'], label: 'cancel', context: 'prompt-form', description: 'Close without creating', bar: true},
+
+	...PREPARE_BINDINGS,
 
 	{id: 'details.close', keys: ['esc', 'enter', 'q'], label: 'close', context: 'details', description: 'Close the details', bar: true},
 	{id: 'details.down', keys: ['j', 'down', 'pagedown'], label: 'scroll', context: 'details', description: 'Scroll the details down (when taller than the screen)', bar: true},

@@ -1,6 +1,9 @@
 // The "new prompt" form: prompt text, an optional name and negative prompt (as `cosmos-tui prompt
 // create --name --negative`), and a video folder with Tab completion of its path.
 // A pure reducer; completion results and service errors come in as actions.
+// A folder of rendered PNG frames instead of videos is offered to `prepare` (Enter prepares it into
+// an input folder, Esc goes back); the prompt is then created from the prepared folder.
+import type {Modality, PreparePlan} from '../../service/prepare-plan.js';
 
 export type PromptFormField = 'text' | 'name' | 'negative' | 'folder';
 
@@ -19,7 +22,28 @@ export type PromptFormState = {
 	candidates: readonly string[];
 	error: string | null;
 	submitting: boolean;
+	/** The folder holds rendered frames: what prepare makes of them, offered, then being made. */
+	prepare: PrepareOffer | null;
 };
+
+/** prepare for a folder of rendered frames: asked first (Enter prepares, Esc goes back), then run. */
+export type PrepareOffer = {
+	/** The render folder, as given in the form. */
+	source: string;
+	/** The input folder it makes (absolute). */
+	output: string;
+	fps: number;
+	/** The modalities that become videos (color first). */
+	modalities: readonly Modality[];
+	frames: number;
+	/** The plan's warnings (a control skipped, PNGs ignored, frames padded). */
+	warnings: readonly string[];
+	/** When prepare started (ms), while ffmpeg runs; null while asking. */
+	startedAt: number | null;
+};
+
+/** As `cosmos-tui prepare` without --fps. */
+export const PREPARE_FPS = 24;
 
 export type PromptFormAction =
 	| {type: 'type'; text: string}
@@ -31,16 +55,25 @@ export type PromptFormAction =
 	| {type: 'enter'}
 	| {type: 'completed'; folder: string; candidates: readonly string[]}
 	| {type: 'submitting'}
-	| {type: 'failed'; message: string};
+	| {type: 'failed'; message: string}
+	/** createPrompt found rendered frames rather than videos: ask to prepare them. */
+	| {type: 'offer-prepare'; offer: Omit<PrepareOffer, 'startedAt'>}
+	/** Esc on the offer: back to the form, nothing written. */
+	| {type: 'prepare-back'}
+	/** Enter on the offer: ffmpeg runs. */
+	| {type: 'preparing'; at: number}
+	/** The input folder is in place: it becomes the folder, and the prompt is created from it. */
+	| {type: 'prepared'; folder: string};
 
 export const EMPTY_TEXT = 'write the prompt text first';
 
 export function openPromptForm(folder = ''): PromptFormState {
-	return {text: '', name: '', negative: '', folder, field: 'text', candidates: [], error: null, submitting: false};
+	return {text: '', name: '', negative: '', folder, field: 'text', candidates: [], error: null, submitting: false, prepare: null};
 }
 
 export function reducePromptForm(state: PromptFormState, action: PromptFormAction): PromptFormState {
-	if (state.submitting && action.type !== 'failed') return state;
+	if (state.prepare) return reducePrepare(state, state.prepare, action);
+	if (state.submitting && action.type !== 'failed' && action.type !== 'offer-prepare') return state;
 	switch (action.type) {
 		case 'type': {
 			// Pasted text may hold newlines and tabs; every field is one line.
@@ -70,7 +103,53 @@ export function reducePromptForm(state: PromptFormState, action: PromptFormActio
 		}
 		case 'failed':
 			return {...state, submitting: false, error: action.message};
+		case 'offer-prepare':
+			return state.submitting ? {...state, submitting: false, error: null, candidates: [], prepare: {...action.offer, startedAt: null}} : state;
+		case 'prepare-back':
+		case 'preparing':
+		case 'prepared':
+			return state;
 	}
+}
+
+/** While prepare is offered only Enter (preparing) and Esc (back) act; while it runs, only its end. */
+function reducePrepare(state: PromptFormState, offer: PrepareOffer, action: PromptFormAction): PromptFormState {
+	const running = offer.startedAt !== null;
+	switch (action.type) {
+		case 'prepare-back':
+			return running ? state : {...state, prepare: null};
+		case 'preparing':
+			return running ? state : {...state, prepare: {...offer, startedAt: action.at}};
+		case 'prepared':
+			// The prompt is created from the new folder at once ("reading the videos..."), as Enter would.
+			return running ? {...state, prepare: null, folder: action.folder, field: 'folder', error: null, submitting: true} : state;
+		case 'failed':
+			return {...state, prepare: null, submitting: false, error: action.message};
+		default:
+			return state;
+	}
+}
+
+/**
+ * What the form does with prepare's dry-run plan of the folder: offer it, or say in one line why
+ * the frames cannot be prepared; null when the folder holds no rendered color frames.
+ */
+export function prepareOffer(plan: PreparePlan, source: string): {offer: Omit<PrepareOffer, 'startedAt'>} | {error: string} | null {
+	if (!plan.found.some(found => found.modality === 'color')) return null;
+	if (plan.errors.length > 0 || !plan.frames) return {error: `this folder holds rendered frames, but prepare cannot make videos of them: ${plan.errors.join('; ')}`};
+	const modalities = plan.conversions.map(conversion => conversion.modality);
+	return {offer: {source, output: plan.output, fps: plan.fps, modalities, frames: plan.frames.count, warnings: plan.warnings}};
+}
+
+/** The offer's question, in one sentence. */
+export function offerQuestion(offer: Omit<PrepareOffer, 'startedAt'>): string {
+	return `this folder holds rendered frames (${offer.modalities.join(', ')}: ${offer.frames} frames): Enter prepares them into ${offer.output} (${offer.fps} fps), Esc goes back`;
+}
+
+/** What the form says after a prompt was created from a folder prepared here. */
+export function preparedNote(offer: Pick<PrepareOffer, 'output' | 'frames' | 'fps' | 'warnings'>): string {
+	const warnings = offer.warnings.length === 0 ? '' : `; warning: ${offer.warnings.join('; ')}`;
+	return `from ${offer.output}, prepared from ${offer.frames} rendered frames at ${offer.fps} fps${warnings}`;
 }
 
 /** What is missing before the service is asked; the service checks the folder's contents. */
