@@ -92,7 +92,8 @@ export class Context {
 					gpus: host.gpus,
 					executor: () => createExecutor(host.config, executorOptions, host.name),
 					check: () => checkDockerSettings(host.config),
-					batchMax: host.config.scheduler.batch_max,
+					// A cluster runs jobs side by side: it batches only when asked ([slurm] batch).
+					batchMax: host.config.remote.kind === 'slurm' && !host.config.slurm.batch ? 1 : host.config.scheduler.batch_max,
 					// Slurm queues and places runs itself; we only keep to max_submitted.
 					...(host.config.remote.kind === 'slurm' ? {cluster: {maxSubmitted: host.config.slurm.max_submitted}} : {}),
 				})),

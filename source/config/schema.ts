@@ -63,6 +63,8 @@ export type Config = {
 		container: SlurmContainer;
 		env_setup: string;
 		max_submitted: number;
+		/** Compatible queued runs go as one job of up to [scheduler] batch_max (the model loaded once). */
+		batch: boolean;
 	};
 	/** [hosts.NAME] sections as written (validated, partial); configuredHosts() fills in the rest. */
 	hosts: Record<string, HostSection>;
@@ -240,6 +242,7 @@ export const SCHEMA: Schema = {
 		container: choice(SLURM_CONTAINERS, 'how the job runs Cosmos: podman or docker (a container in the job), enroot (pyxis), apptainer, or none'),
 		env_setup: text('container = "none": a file sourced before torchrun, e.g. a virtualenv\'s bin/activate (empty: none)'),
 		max_submitted: number('jobs of ours queued or running on a Slurm host at once (0: no limit)', 0, 100_000, true),
+		batch: flag('compatible queued runs go as one job of up to batch_max runs, loading the model once, their samples one after another (false: a job per run, side by side)'),
 	},
 };
 
@@ -303,6 +306,7 @@ export const DEFAULT_CONFIG: Config = {
 		container: 'docker',
 		env_setup: '',
 		max_submitted: 0,
+		batch: false,
 	},
 	hosts: {},
 };

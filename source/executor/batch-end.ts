@@ -17,6 +17,8 @@ export type BatchEnd = {
 	started: (index: number) => boolean;
 	anyStarted: () => boolean;
 	metrics: Record<string, number | string>;
+	/** The backend's failure classifier for member i's end (default: the Docker host's, classifyFailure). */
+	judge?: (index: number, outputExists: boolean) => Failure | null;
 };
 
 /** Sample i of a batch writes here (upstream transfer.py). */
@@ -70,7 +72,7 @@ export async function collectBatchOutputs(
 			if (outputExists) return null;
 			const cutShort = end.killedByUser || (end.exitCode !== 0 && end.anyStarted() && !end.started(index));
 			if (cutShort) return 'unfinished';
-			return classifyFailure({exitCode: end.exitCode, logTail: end.tail(index), outputExists, killedByUser: false});
+			return end.judge ? end.judge(index, outputExists) : classifyFailure({exitCode: end.exitCode, logTail: end.tail(index), outputExists, killedByUser: false});
 		};
 		const {failure, download} = await collectOutputs(shell, sampleDir(outputDir, index), job, member, classify, signal);
 		if (failure === 'unfinished') {

@@ -130,7 +130,7 @@ test('unknown keys of a host section are errors listing the keys a host may set'
 	for (const key of ['foo', 'data_dir', 'num_steps', 'constructor']) {
 		const error = await t.throwsAsync(load(`[hosts.gpu-2]\n${key} = 1`), {instanceOf: ConfigError}, key);
 		t.regex(error?.message ?? '', new RegExp(`cosmos\\.toml: unknown key \\[hosts\\.gpu-2\\] ${key} \\(known: host, user, port, `));
-		t.regex(error?.message ?? '', /gpus, kind, remote_dir, image, command, num_gpus, network, extra_args, hf_cache, offload, partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted, batch_max\)$/);
+		t.regex(error?.message ?? '', /gpus, kind, remote_dir, image, command, num_gpus, network, extra_args, hf_cache, offload, partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted, batch, batch_max\)$/);
 	}
 	await t.throwsAsync(load('[hosts.gpu-2]\n"a\\nb" = 1'), {message: /unknown key \[hosts\.gpu-2\] "a\\nb" \(known: /}, 'quoted, one line');
 });

@@ -23,7 +23,7 @@ async function load(text: string, env: NodeJS.ProcessEnv = {}): Promise<Config> 
 test('defaults: a docker host; [slurm] asks for gpu:{n}, runs docker in the job, no limits set', async t => {
 	const config = await load('');
 	t.is(config.remote.kind, 'docker');
-	t.deepEqual(config.slurm, {partition: '', account: '', qos: '', time_limit: '', gres: 'gpu:{n}', sbatch_args: [], container: 'docker', env_setup: '', max_submitted: 0});
+	t.deepEqual(config.slurm, {partition: '', account: '', qos: '', time_limit: '', gres: 'gpu:{n}', sbatch_args: [], container: 'docker', env_setup: '', max_submitted: 0, batch: false});
 	t.deepEqual(config.slurm, DEFAULT_CONFIG.slurm);
 });
 
@@ -43,9 +43,10 @@ sbatch_args = ["--constraint=nvlink", "-C", "--exclusive"]
 container = "enroot"
 env_setup = "~/cosmos/.venv/bin/activate"
 max_submitted = 8
+batch = true
 `);
 	t.is(config.remote.kind, 'slurm');
-	t.deepEqual(config.slurm, {partition: 'gpu', account: 'proj_7', qos: 'normal', time_limit: '2-00:00:00', gres: 'gpu:h100:{n}', sbatch_args: ['--constraint=nvlink', '-C', '--exclusive'], container: 'enroot', env_setup: '~/cosmos/.venv/bin/activate', max_submitted: 8});
+	t.deepEqual(config.slurm, {partition: 'gpu', account: 'proj_7', qos: 'normal', time_limit: '2-00:00:00', gres: 'gpu:h100:{n}', sbatch_args: ['--constraint=nvlink', '-C', '--exclusive'], container: 'enroot', env_setup: '~/cosmos/.venv/bin/activate', max_submitted: 8, batch: true});
 });
 
 test('time_limit takes every Slurm format and refuses others', t => {
@@ -78,7 +79,7 @@ test('errors name the key and what it must be', async t => {
 		['[slurm]\nmax_submitted = -1', /\[slurm\] max_submitted must be/],
 		['[slurm]\nmax_submitted = 1.5', /\[slurm\] max_submitted must be/],
 		['[slurm]\nqos = "a b"', /\[slurm\] qos must be a Slurm QOS name/],
-		['[slurm]\npartitions = "gpu"', /unknown key \[slurm\] partitions \(known: partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted\)/],
+		['[slurm]\npartitions = "gpu"', /unknown key \[slurm\] partitions \(known: partition, account, qos, time_limit, gres, sbatch_args, container, env_setup, max_submitted, batch\)/],
 		['[hosts.c1]\ntime_limit = "soon"', /\[hosts\.c1\] time_limit must be a Slurm time limit/],
 	];
 	for (const [text, message] of cases) await t.throwsAsync(load(text), {instanceOf: ConfigError, message}, text);

@@ -7,17 +7,19 @@ import {HostError} from '../../domain/errors.js';
 import type {RemoteHandle} from '../../domain/model.js';
 import {ChannelLimiter} from '../channel-limiter.js';
 import {containerNameFor} from '../docker-command.js';
-import type {ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
+import {collectBatchOutputs, collectSample} from '../batch-end.js';
+import {createBatchRouter} from '../batch-log.js';
+import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
 import {retryOnLoss} from '../log-follower.js';
 import {collectOutputs} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
-import {layoutFromRunDir, runLayout} from '../remote-layout.js';
+import {type RunLayout, layoutFromRunDir, runLayout} from '../remote-layout.js';
 import {createStallWatchdog, type StallWatchdog} from '../stall-watchdog.js';
 import {type FileFollower, startFileFollower} from './file-follower.js';
 import {type JobState, SlurmUnavailableError, readJobState} from './job-state.js';
 import {classifySlurmEnd} from './slurm-failure.js';
-import {planSlurmLaunch} from './slurm-launch-plan.js';
+import {type SlurmLaunchPlan, planSlurmBatchLaunch, planSlurmLaunch} from './slurm-launch-plan.js';
 import {checkJobId, parseSubmittedJobId, slurmRunFiles} from './slurm-layout.js';
 import {cachedHostPaths, resolveHostPaths} from '../host-paths.js';
 import {UPLOAD_END, readLaunchInfo, stageRun} from '../launch-info.js';
@@ -67,10 +69,24 @@ export class SlurmExecutor implements Executor {
 
 
 	async launch(job: Job, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
-		const {signal} = options;
 		const paths = await this.hostPaths();
 		const plan = planSlurmLaunch(job, this.config, paths, this.options.specExtras?.(job));
-		await stageRun(this.shell, [job], {remoteDir: paths.remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript]]}, events, options);
+		return this.submitJob([job], plan, paths.remoteDir, [], events, options);
+	}
+
+	/** One job for the batch, named and kept in the folder of its first run. */
+	async launchBatch(batch: BatchJob, events: ExecutorEvents, options: LaunchOptions = {}): Promise<RemoteHandle> {
+		const paths = await this.hostPaths();
+		const jobs = batch.members.filter(job => job !== null);
+		if (jobs.length !== batch.members.length || !jobs[0]) throw new HostError('a batch to launch needs all of its runs');
+		const plan = planSlurmBatchLaunch({members: jobs}, this.config, paths, this.options.specExtras?.(jobs[0]));
+		return this.submitJob(jobs, plan, paths.remoteDir, [[plan.hostRun.batchInput, plan.batchJsonl]], events, options);
+	}
+
+	private async submitJob(jobs: readonly Job[], plan: SlurmLaunchPlan, remoteDir: string, files: ReadonlyArray<[string, string]>, events: ExecutorEvents, options: LaunchOptions): Promise<RemoteHandle> {
+		const {signal} = options;
+		const job = jobs[0]!;
+		await stageRun(this.shell, jobs, {remoteDir, ...plan.hostRun, specJson: plan.specJson, files: [[plan.files.jobScript, plan.jobScript], ...files]}, events, options);
 		events.progress({stage: 'starting', fraction: UPLOAD_END, message: 'submitting to Slurm'});
 		const jobId = await this.submit(plan.sbatch, plan.jobName);
 		if (signal?.aborted) {
@@ -121,6 +137,68 @@ export class SlurmExecutor implements Executor {
 	}
 
 	async follow(handle: RemoteHandle, job: Job, events: ExecutorEvents, options: FollowOptions): Promise<ExecutionResult> {
+		const {layout, state, logs, metrics, cancelledByUs} = await this.watchJob(handle, events, options);
+		const {signal} = options;
+		if (logs.parser.clipsTotal !== null) metrics['clips'] = logs.parser.clipsTotal;
+		if (state === null) return this.neverRan(handle, layout, cancelledByUs, metrics);
+		events.exited?.();
+		const exitCode = exitCodeOf(state);
+		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exitOf(state), logTail: logs.tail, outputExists, cancelledByUs});
+		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
+		metrics['download_bytes'] = download.downloadedBytes;
+		return {
+			status: failure === null ? 'success' : cancelledByUs ? 'cancelled' : 'failed',
+			exitCode,
+			failureKind: failure?.kind ?? null,
+			errorMessage: failure?.hint ?? null,
+			outputs: download.outputs,
+			metrics,
+		};
+	}
+
+	/** As on a Docker host (batch-log.ts, batch-end.ts): each run its share of the job's output, its outputs from video_<i>/ and its own verdict. */
+	async followBatch(handle: RemoteHandle, batch: BatchJob, events: BatchEvents, options: FollowOptions): Promise<BatchResult> {
+		const {signal} = options;
+		const layout = this.checkHandle(handle);
+		const early = new Map<number, Promise<ExecutionResult | null>>();
+		const sampleMetrics: Record<string, number | string> = {batch_size: batch.members.length, slurm_job_id: handle.job};
+		const router = createBatchRouter(events.batch, events.members, index => {
+			if (index < batch.members.length - 1) early.set(index, collectSample(this.shell, layout.outputDir, batch, events, index, sampleMetrics, signal).catch(() => null));
+		});
+		// What Slurm says of the job is every run's news; the log's progress is each run's own (the router's).
+		const everyRun = (update: Parameters<ExecutorEvents['progress']>[0]) => events.members.forEach(member => member?.progress(update));
+		const {state, metrics, cancelledByUs} = await this.watchJob(handle, router.events, options, everyRun);
+		Object.assign(metrics, {batch_size: batch.members.length});
+		const ended = new Map<number, ExecutionResult | null>();
+		for (const [index, result] of early) ended.set(index, await result);
+		if (state === null) {
+			const result = this.neverRan(handle, layout, cancelledByUs, metrics);
+			return batch.members.map((_, index) => ended.get(index) ?? (cancelledByUs ? null : result));
+		}
+		router.events.exited?.();
+		const judge = (index: number, outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exitOf(state), logTail: router.tail(index), outputExists, cancelledByUs: false});
+		return collectBatchOutputs(this.shell, layout.outputDir, batch, events.members, {exitCode: exitCodeOf(state), killedByUser: cancelledByUs, ...router, metrics, ended, judge}, signal);
+	}
+
+	/** A job Slurm does not know and that left no exit status: cancelled before it started, or lost. */
+	private neverRan(handle: RemoteHandle, layout: RunLayout, cancelledByUs: boolean, metrics: Record<string, number | string>): ExecutionResult {
+		return {
+			status: cancelledByUs ? 'cancelled' : 'failed',
+			exitCode: null,
+			failureKind: cancelledByUs ? 'killed' : 'lost',
+			errorMessage: cancelledByUs
+				? 'cancelled before Slurm started it'
+				: `Slurm job ${handle.job} is unknown to ${this.description} and left no exit status; its outputs, if any, are in ${layout.outputDir}`,
+			outputs: {},
+			metrics,
+		};
+	}
+
+	/**
+	 * Polls the job's state until it ends, following its output file once it runs. `progress`
+	 * takes what Slurm says (queued on the cluster, running on a node); default: events.progress.
+	 */
+	private async watchJob(handle: RemoteHandle, events: ExecutorEvents, options: FollowOptions, progress: ExecutorEvents['progress'] = events.progress) {
 		const layout = this.checkHandle(handle);
 		const files = slurmRunFiles(layout.runDir);
 		const {signal} = options;
@@ -160,7 +238,7 @@ export class SlurmExecutor implements Executor {
 					pendingMs += now - polled;
 					if (state.reason !== lastReason) {
 						lastReason = state.reason;
-						events.progress({stage: 'starting', fraction: UPLOAD_END, message: `queued on cluster: ${state.reason || 'waiting'}`});
+						progress({stage: 'starting', fraction: UPLOAD_END, message: `queued on cluster: ${state.reason || 'waiting'}`});
 					}
 				} else if (state) {
 					const firstSight = follower === null;
@@ -169,7 +247,7 @@ export class SlurmExecutor implements Executor {
 						// The job runs: from now on silence means a stall (a queue wait is not one).
 						watchdog = createStallWatchdog(stallMs, stalled => events.stalled?.(stalled));
 						if (firstSight && options.skipLines === 0) {
-							events.progress({stage: 'loading_models', fraction: STAGE_SPANS.loading_models[0], message: `running on ${state.nodes || 'the cluster'}`});
+							progress({stage: 'loading_models', fraction: STAGE_SPANS.loading_models[0], message: `running on ${state.nodes || 'the cluster'}`});
 						}
 					}
 				}
@@ -184,38 +262,13 @@ export class SlurmExecutor implements Executor {
 		}
 		const logs = await startFollowing().finish().finally(() => watchdog?.stop());
 		const metrics: Record<string, number | string> = {slurm_job_id: handle.job, log_lines: logs.lines, reconnects: logs.reconnects, pending_seconds: Math.round(state?.pendingSeconds ?? pendingMs / 1000)};
-		if (logs.parser.clipsTotal !== null) metrics['clips'] = logs.parser.clipsTotal;
 		Object.assign(metrics, await readLaunchInfo(this.shell, layout.launchInfo, signal));
 		const cancelledByUs = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
-		if (state === null) {
-			return {
-				status: cancelledByUs ? 'cancelled' : 'failed',
-				exitCode: null,
-				failureKind: cancelledByUs ? 'killed' : 'lost',
-				errorMessage: cancelledByUs
-					? 'cancelled before Slurm started it'
-					: `Slurm job ${handle.job} is unknown to ${this.description} and left no exit status; its outputs, if any, are in ${layout.outputDir}`,
-				outputs: {},
-				metrics,
-			};
+		if (state) {
+			metrics['exit_code'] = exitCodeOf(state) ?? -1;
+			metrics['slurm_state'] = state.state;
 		}
-		events.exited?.();
-		// A job ended by a signal (scontrol's "0:15") reads as minus that signal, as on the Docker host.
-		const exitCode = state.exitCode === 0 && state.signal > 0 ? -state.signal : state.exitCode;
-		const exit = state.exitCode === null ? null : {code: state.exitCode, signal: state.signal};
-		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exit, logTail: logs.tail, outputExists, cancelledByUs});
-		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
-		metrics['exit_code'] = exitCode ?? -1;
-		metrics['slurm_state'] = state.state;
-		metrics['download_bytes'] = download.downloadedBytes;
-		return {
-			status: failure === null ? 'success' : cancelledByUs ? 'cancelled' : 'failed',
-			exitCode,
-			failureKind: failure?.kind ?? null,
-			errorMessage: failure?.hint ?? null,
-			outputs: download.outputs,
-			metrics,
-		};
+		return {layout, state, logs, metrics, cancelledByUs};
 	}
 
 
@@ -259,3 +312,11 @@ export class SlurmExecutor implements Executor {
 	}
 }
 
+/** A job ended by a signal (scontrol's "0:15") reads as minus that signal, as on the Docker host. */
+function exitCodeOf(state: JobState): number | null {
+	return state.exitCode === 0 && state.signal > 0 ? -state.signal : state.exitCode;
+}
+
+function exitOf(state: JobState): {code: number; signal: number} | null {
+	return state.exitCode === null ? null : {code: state.exitCode, signal: state.signal};
+}

@@ -5,6 +5,7 @@ import type {Config} from '../../config/schema.js';
 import {ConfigError} from '../../domain/errors.js';
 import {MERGE_STDERR, dockerPrefix} from '../docker-command.js';
 import type {Job} from '../executor.js';
+import {planBatchLaunch} from '../batch-plan.js';
 import {type LaunchPlan, planLaunch} from '../launch-plan.js';
 import {type RunLayout} from '../remote-layout.js';
 import {JobScriptError, buildJobScript} from './job-script.js';
@@ -50,9 +51,21 @@ function scriptOrConfigError(build: () => string): string {
 }
 
 export function planSlurmLaunch(job: Job, config: Config, paths: HostPaths, specExtras?: Record<string, unknown>): SlurmLaunchPlan {
-	// Docker's own options (gpus, network, extra args) do not apply inside a job; the image is checked
-	// as a Docker image only when the job runs it with docker or podman.
-	const planning: Config = {
+	return slurmPlanFrom(planLaunch({...job, gpus: []}, planningConfig(config), paths, specExtras), job, config, paths);
+}
+
+/** A batch as one job (batch-plan.ts): the base spec, the samples' JSONL, torchrun with --batch_input_path. */
+export function planSlurmBatchLaunch(batch: {members: Job[]}, config: Config, paths: HostPaths, specExtras?: Record<string, unknown>): SlurmLaunchPlan & {batchJsonl: string} {
+	const plan = planBatchLaunch({members: batch.members.map(job => ({...job, gpus: []}))}, planningConfig(config), paths, specExtras);
+	return {...slurmPlanFrom(plan, batch.members[0]!, config, paths), batchJsonl: plan.batchJsonl};
+}
+
+/**
+ * Docker's own options (gpus, network, extra args) do not apply inside a job; the image is checked
+ * as a Docker image only when the job runs it with docker or podman.
+ */
+function planningConfig(config: Config): Config {
+	return {
 		...config,
 		docker: {
 			...config.docker,
@@ -62,7 +75,10 @@ export function planSlurmLaunch(job: Job, config: Config, paths: HostPaths, spec
 			network: '',
 		},
 	};
-	const plan = planLaunch({...job, gpus: []}, planning, paths, specExtras);
+}
+
+/** The job script and sbatch argv that run a launch plan's torchrun in a job named after `job`. */
+function slurmPlanFrom(plan: LaunchPlan, job: Job, config: Config, paths: HostPaths): SlurmLaunchPlan {
 	const files = slurmRunFiles(plan.hostRun.runDir);
 	const jobScript = scriptOrConfigError(() => buildJobScript({
 		runId: job.run.id,

@@ -16,7 +16,7 @@ export type HostBackend = {
 	check?: () => void;
 	/** A cluster (Slurm) that queues and places runs itself; at most maxSubmitted of our jobs at once (0: no limit). */
 	cluster?: {maxSubmitted: number};
-	/** Most runs in one batch ([scheduler] batch_max); absent or 1: no batches. A cluster takes runs one by one. */
+	/** Most runs in one batch ([scheduler] batch_max); absent or 1: no batches. On a cluster a batch is one job. */
 	batchMax?: number;
 };
 
@@ -94,7 +94,7 @@ export class HostPool {
 	batchMax(name: string | null): number {
 		if (name === null) return Math.max(1, ...this.backends.map(backend => this.batchMax(backend.name)));
 		const backend = this.backends.find(candidate => candidate.name === name);
-		return !backend || backend.cluster ? 1 : Math.max(1, backend.batchMax ?? 1);
+		return backend ? Math.max(1, backend.batchMax ?? 1) : 1;
 	}
 
 	/** Whether the host is a cluster that places runs itself (no GPU readings needed). */

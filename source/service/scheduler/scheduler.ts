@@ -207,11 +207,12 @@ export class Scheduler {
 		const queued = sortQueue(active.filter(run => run.status === 'queued' && run.cancel_requested_at === null && (this.retryAt.get(run.id) ?? 0) <= now));
 		if (queued.length === 0) return;
 		const taken = new Map<string, number[]>();
-		const submitted = new Map<string, number>();
+		// Jobs on each host: a batch is one (a cluster's max_submitted counts jobs).
+		const submitted = new Map<string, Set<string>>();
 		for (const run of active) {
 			if (run.status === 'queued' || !run.placement || this.exited.has(run.id)) continue;
 			taken.set(run.placement.host, [...(taken.get(run.placement.host) ?? []), ...run.placement.gpus]);
-			submitted.set(run.placement.host, (submitted.get(run.placement.host) ?? 0) + 1);
+			submitted.set(run.placement.host, (submitted.get(run.placement.host) ?? new Set()).add(followKey(run)));
 		}
 		const {hosts} = this.deps;
 		// A host never read is read first (its busy GPUs are unknown); later readings refresh in the
@@ -222,7 +223,7 @@ export class Scheduler {
 		for (const name of gpuHosts) {
 			if (hosts.readingIsStale(name)) void this.readGpus(name, taken.get(name) ?? []);
 		}
-		const views = hosts.names().map(name => hosts.view(name, taken.get(name) ?? [], submitted.get(name) ?? 0));
+		const views = hosts.names().map(name => hosts.view(name, taken.get(name) ?? [], submitted.get(name)?.size ?? 0));
 		// Runs that can share a process go as one batch, in the place of the first of them, spread
 		// over the GPUs free now.
 		const keys = new Map(queued.map(run => [run.id, this.batchKeyOf(run)]));
