@@ -5,7 +5,7 @@
 import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, ExecutorEvents} from './executor.js';
 import {type Failure, classifyFailure} from './failure-classifier.js';
 import type {HostShell} from './host-shell.js';
-import {collectOutputs} from './output-download.js';
+import {collectOutputs, resultOf} from './output-download.js';
 
 export type BatchEnd = {
 	/** Members whose sample ended while the batch went on (collectSample): their result, already reported (null: not a success then). */
@@ -48,6 +48,25 @@ export async function collectSample(
 	return result;
 }
 
+/**
+ * The samples that saved their video while the batch goes on (the router's onSaved), each brought
+ * home at once. Not the last one: its run holds the batch's GPUs until the job has exited.
+ */
+export function earlySamples(shell: HostShell, outputDir: string, batch: BatchJob, events: BatchEvents, metrics: Record<string, number | string>, signal?: AbortSignal) {
+	const early = new Map<number, Promise<ExecutionResult | null>>();
+	return {
+		saved(index: number): void {
+			if (index < batch.members.length - 1) early.set(index, collectSample(shell, outputDir, batch, events, index, metrics, signal).catch(() => null));
+		},
+		/** Each early sample's result, once its download is over. */
+		async settled(): Promise<Map<number, ExecutionResult | null>> {
+			const ended = new Map<number, ExecutionResult | null>();
+			for (const [index, result] of early) ended.set(index, await result);
+			return ended;
+		},
+	};
+}
+
 export async function collectBatchOutputs(
 	shell: HostShell,
 	outputDir: string,
@@ -79,14 +98,7 @@ export async function collectBatchOutputs(
 			results.push(null);
 			continue;
 		}
-		results.push({
-			status: failure === null ? 'success' : 'failed',
-			exitCode: end.exitCode,
-			failureKind: failure?.kind ?? null,
-			errorMessage: failure?.hint ?? null,
-			outputs: download.outputs,
-			metrics: {...end.metrics, batch_index: index, download_bytes: download.downloadedBytes},
-		});
+		results.push(resultOf(failure, download, end.exitCode, false, {...end.metrics, batch_index: index, download_bytes: download.downloadedBytes}));
 	}
 	return results;
 }

@@ -6,14 +6,14 @@ import {HostError} from '../domain/errors.js';
 import type {RemoteHandle} from '../domain/model.js';
 import {checkContainerName, containerNameFor, dockerKillArgs, dockerRmArgs, dockerWaitArgs} from './docker-command.js';
 import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from './executor.js';
-import {collectBatchOutputs, collectSample} from './batch-end.js';
+import {collectBatchOutputs, earlySamples} from './batch-end.js';
 import {createBatchRouter} from './batch-log.js';
 import {planBatchLaunch} from './batch-plan.js';
 import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
-import {collectOutputs} from './output-download.js';
+import {collectOutputs, resultOf} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {type LaunchPlan, planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
@@ -138,14 +138,7 @@ export class DockerExecutor implements Executor {
 		metrics['download_bytes'] = download.downloadedBytes;
 		// The container's log and exit code are read; its files stay on the host, the container goes.
 		await retryOnLoss(() => this.shell.exec(dockerRmArgs(this.docker, handle.job)), signal).catch(() => undefined);
-		return {
-			status: failure === null ? 'success' : killedByUser ? 'cancelled' : 'failed',
-			exitCode,
-			failureKind: failure?.kind ?? null,
-			errorMessage: failure?.hint ?? null,
-			outputs: download.outputs,
-			metrics,
-		};
+		return resultOf(failure, download, exitCode, killedByUser, metrics);
 	}
 
 
@@ -153,16 +146,11 @@ export class DockerExecutor implements Executor {
 		const layout = this.checkHandle(handle);
 		const {signal} = options;
 		const metrics: Record<string, number | string> = {batch_size: batch.members.length};
-		// A sample that saved its video is brought home at once: its run ends while the batch goes on.
-		// Not the last one: its run holds the batch's GPUs until the container has exited.
-		const early = new Map<number, Promise<ExecutionResult | null>>();
-		const router = createBatchRouter(events.batch, events.members, index => {
-			if (index < batch.members.length - 1) early.set(index, collectSample(this.shell, layout.outputDir, batch, events, index, metrics, signal).catch(() => null));
-		});
+		const early = earlySamples(this.shell, layout.outputDir, batch, events, metrics, signal);
+		const router = createBatchRouter(events.batch, events.members, early.saved);
 		const logs = await followLogs({shell: this.shell, docker: this.docker, container: handle.job, skipLines: options.skipLines, events: router.events, stallMs: this.config.monitor.stall_seconds * 1000, signal});
 		Object.assign(metrics, {log_lines: logs.lines, reconnects: logs.reconnects}, await readLaunchInfo(this.shell, layout.launchInfo, signal));
-		const ended = new Map<number, ExecutionResult | null>();
-		for (const [index, result] of early) ended.set(index, await result);
+		const ended = await early.settled();
 		if (logs.state === null) {
 			const errorMessage = `the container ${handle.job} is gone from ${this.description}; its outputs, if any, are in ${layout.outputDir}`;
 			return batch.members.map(() => ({status: 'failed', exitCode: null, failureKind: 'lost', errorMessage, outputs: {}, metrics}));

@@ -1,8 +1,8 @@
 // Brings a run's outputs home: output.mp4, output.txt and the generated control videos, into the
 // run's local outputs folder and nowhere else (names are checked in output-files.ts).
 import {mkdir} from 'node:fs/promises';
-import {UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
-import type {ExecutorEvents, Job} from './executor.js';
+import {type FailureKind, UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
+import type {ExecutionResult, ExecutorEvents, Job} from './executor.js';
 import {upsamplerFailure} from './failure-classifier.js';
 import {UPSAMPLER_STDOUT, parseUpsampledPrompt} from './upsampler-output.js';
 import {type HostShell, type RemoteEntry, abortReason} from './host-shell.js';
@@ -43,6 +43,18 @@ async function upsampledTextOnHost(shell: HostShell, entries: readonly RemoteEnt
 	if (!entries.some(entry => entry.name === UPSAMPLER_STDOUT && entry.type === 'file')) return false;
 	const text = await retryOnLoss(() => shell.readFile(`${remoteOutputDir}/${UPSAMPLER_STDOUT}`), signal);
 	return text !== null && parseUpsampledPrompt(text) !== null;
+}
+
+/** The executor's result from a collected end: success without a failure, else cancelled (asked for) or failed. */
+export function resultOf(failure: {kind: FailureKind; hint: string} | null, download: DownloadReport, exitCode: number | null, cancelled: boolean, metrics: Record<string, number | string>): ExecutionResult {
+	return {
+		status: failure === null ? 'success' : cancelled ? 'cancelled' : 'failed',
+		exitCode,
+		failureKind: failure?.kind ?? null,
+		errorMessage: failure?.hint ?? null,
+		outputs: download.outputs,
+		metrics,
+	};
 }
 
 /** `entries`: the remote folder as read; `videoName`: the local name of output.mp4 (an upscale's is output_4k.mp4). */

@@ -7,12 +7,12 @@ import {HostError} from '../../domain/errors.js';
 import type {RemoteHandle} from '../../domain/model.js';
 import {ChannelLimiter} from '../channel-limiter.js';
 import {containerNameFor} from '../docker-command.js';
-import {collectBatchOutputs, collectSample} from '../batch-end.js';
+import {collectBatchOutputs, earlySamples} from '../batch-end.js';
 import {createBatchRouter} from '../batch-log.js';
 import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
 import {retryOnLoss} from '../log-follower.js';
-import {collectOutputs} from '../output-download.js';
+import {collectOutputs, resultOf} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
 import {type RunLayout, layoutFromRunDir, runLayout} from '../remote-layout.js';
 import {createStallWatchdog, type StallWatchdog} from '../stall-watchdog.js';
@@ -146,31 +146,20 @@ export class SlurmExecutor implements Executor {
 		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exitOf(state), logTail: logs.tail, outputExists, cancelledByUs});
 		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
 		metrics['download_bytes'] = download.downloadedBytes;
-		return {
-			status: failure === null ? 'success' : cancelledByUs ? 'cancelled' : 'failed',
-			exitCode,
-			failureKind: failure?.kind ?? null,
-			errorMessage: failure?.hint ?? null,
-			outputs: download.outputs,
-			metrics,
-		};
+		return resultOf(failure, download, exitCode, cancelledByUs, metrics);
 	}
 
 	/** As on a Docker host (batch-log.ts, batch-end.ts): each run its share of the job's output, its outputs from video_<i>/ and its own verdict. */
 	async followBatch(handle: RemoteHandle, batch: BatchJob, events: BatchEvents, options: FollowOptions): Promise<BatchResult> {
 		const {signal} = options;
 		const layout = this.checkHandle(handle);
-		const early = new Map<number, Promise<ExecutionResult | null>>();
-		const sampleMetrics: Record<string, number | string> = {batch_size: batch.members.length, slurm_job_id: handle.job};
-		const router = createBatchRouter(events.batch, events.members, index => {
-			if (index < batch.members.length - 1) early.set(index, collectSample(this.shell, layout.outputDir, batch, events, index, sampleMetrics, signal).catch(() => null));
-		});
+		const early = earlySamples(this.shell, layout.outputDir, batch, events, {batch_size: batch.members.length, slurm_job_id: handle.job}, signal);
+		const router = createBatchRouter(events.batch, events.members, early.saved);
 		// What Slurm says of the job is every run's news; the log's progress is each run's own (the router's).
 		const everyRun = (update: Parameters<ExecutorEvents['progress']>[0]) => events.members.forEach(member => member?.progress(update));
 		const {state, metrics, cancelledByUs} = await this.watchJob(handle, router.events, options, everyRun);
 		Object.assign(metrics, {batch_size: batch.members.length});
-		const ended = new Map<number, ExecutionResult | null>();
-		for (const [index, result] of early) ended.set(index, await result);
+		const ended = await early.settled();
 		if (state === null) {
 			const result = this.neverRan(handle, layout, cancelledByUs, metrics);
 			return batch.members.map((_, index) => ended.get(index) ?? (cancelledByUs ? null : result));
