@@ -138,16 +138,42 @@ export const MERGE_STDERR = ['sh', '-c', 'exec "$@" 2>&1', 'sh'] as const;
 export function dockerRunArgs(options: DockerRunOptions): string[] {
 	const {numGpus} = options;
 	if (!Number.isInteger(numGpus) || numGpus < 1 || numGpus > 64) throw new DockerCommandError(`numGpus must be an integer from 1 to 64, got ${numGpus}`);
-	const name = checkContainerName(options.containerName);
-	const runId = checkRunId(options.runId);
-	const image = checkImage(options.image);
-	const remoteDir = checkHostDir('The remote folder', options.remoteDir);
-	const hfCacheDir = checkHostDir('The Hugging Face cache folder', options.hfCacheDir);
+	const container = containerArgs(options);
 	const specPath = checkValue('The spec path', options.specPath);
 	const outputDir = checkValue('The output folder', options.outputDir);
 	for (const flag of options.offload) {
 		if (!(OFFLOAD_FLAGS as readonly string[]).includes(flag)) throw new DockerCommandError(`Unknown offload flag: ${JSON.stringify(flag)}`);
 	}
+	return [
+		...container,
+		'torchrun',
+		`--nproc_per_node=${numGpus}`,
+		'--nnodes=1',
+		'--node_rank=0',
+		TRANSFER_SCRIPT,
+		'--checkpoint_dir',
+		`${WORKSPACE}/checkpoints`,
+		'--controlnet_specs',
+		specPath,
+		'--video_save_folder',
+		outputDir,
+		'--num_gpus',
+		String(numGpus),
+		...(options.batchInputPath === undefined ? [] : ['--batch_input_path', checkValue('The batch input path', options.batchInputPath)]),
+		...options.offload,
+	];
+}
+
+/** What a run's container is, whatever it runs: the options that are not the command's. */
+type ContainerOptions = Omit<DockerRunOptions, 'numGpus' | 'specPath' | 'outputDir' | 'batchInputPath' | 'offload'>;
+
+/** `docker run -d ...` up to the image and the stderr wrapper: name, label, GPUs, mounts, settings. */
+function containerArgs(options: ContainerOptions): string[] {
+	const name = checkContainerName(options.containerName);
+	const runId = checkRunId(options.runId);
+	const image = checkImage(options.image);
+	const remoteDir = checkHostDir('The remote folder', options.remoteDir);
+	const hfCacheDir = checkHostDir('The Hugging Face cache folder', options.hfCacheDir);
 	const env: string[] = [];
 	for (const [key, value] of Object.entries(options.env ?? {})) {
 		if (!ENV_NAME.test(key)) throw new DockerCommandError(`Invalid environment variable name: ${JSON.stringify(key)}`);
@@ -157,7 +183,6 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 	for (const arg of options.extraArgs) {
 		if (arg.includes('\0')) throw new DockerCommandError('An extra docker argument contains a NUL character');
 	}
-
 	return [
 		...dockerPrefix(options.docker),
 		'run',
@@ -185,21 +210,6 @@ export function dockerRunArgs(options: DockerRunOptions): string[] {
 		...options.extraArgs,
 		image,
 		...(options.mergeStderr ? MERGE_STDERR : []),
-		'torchrun',
-		`--nproc_per_node=${numGpus}`,
-		'--nnodes=1',
-		'--node_rank=0',
-		TRANSFER_SCRIPT,
-		'--checkpoint_dir',
-		`${WORKSPACE}/checkpoints`,
-		'--controlnet_specs',
-		specPath,
-		'--video_save_folder',
-		outputDir,
-		'--num_gpus',
-		String(numGpus),
-		...(options.batchInputPath === undefined ? [] : ['--batch_input_path', checkValue('The batch input path', options.batchInputPath)]),
-		...options.offload,
 	];
 }
 
@@ -254,11 +264,8 @@ export function upsamplerCommand(paths: UpsamplerPaths): string[] {
  * label, GPUs, mounts, settings, stderr merged), on one GPU, running upsamplerCommand instead of
  * transfer.py.
  */
-export function dockerRunUpsamplerArgs(options: Omit<DockerRunOptions, 'specPath' | 'outputDir' | 'offload' | 'numGpus' | 'mergeStderr'> & UpsamplerPaths): string[] {
-	const run = dockerRunArgs({...options, numGpus: 1, specPath: 'unused.json', outputDir: 'unused', offload: [], mergeStderr: true});
-	// Everything up to the MERGE_STDERR wrapper is the container; what follows it is transfer.py's command.
-	const command = run.lastIndexOf(MERGE_STDERR[2]) + 2;
-	return [...run.slice(0, command), ...upsamplerCommand(options)];
+export function dockerRunUpsamplerArgs(options: Omit<ContainerOptions, 'mergeStderr'> & UpsamplerPaths): string[] {
+	return [...containerArgs({...options, mergeStderr: true}), ...upsamplerCommand(options)];
 }
 
 /**

@@ -13,7 +13,7 @@ import {classifyFailure} from './failure-classifier.js';
 import {ConnectionLostError, type HostShell, abortReason} from './host-shell.js';
 import {NVIDIA_SMI_ARGS, gatherStatus, parseNvidiaSmi} from './host-status.js';
 import {followLogs, inspectContainer, retryOnLoss} from './log-follower.js';
-import {collectOutputs, resultOf} from './output-download.js';
+import {collectOutputs, missingOutputHint, resultOf} from './output-download.js';
 import {STAGE_SPANS} from './progress-parser.js';
 import {type LaunchPlan, planLaunch} from './launch-plan.js';
 import {layoutFromRunDir, runLayout} from './remote-layout.js';
@@ -132,7 +132,7 @@ export class DockerExecutor implements Executor {
 		events.exited?.();
 		const exitCode = logs.state.exitCode;
 		const killedByUser = (await retryOnLoss(() => this.shell.stat(layout.killMarker), signal)) !== null;
-		const classify = (outputExists: boolean) => classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser});
+		const classify = (outputExists: boolean) => classifyFailure({exitCode, logTail: logs.tail, outputExists, killedByUser, missingOutput: missingOutputHint(job)});
 		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
 		metrics['exit_code'] = exitCode;
 		metrics['download_bytes'] = download.downloadedBytes;

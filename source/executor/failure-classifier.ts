@@ -11,6 +11,8 @@ export type FailureInput = {
 	outputExists: boolean;
 	/** The user asked for this run to stop. */
 	killedByUser?: boolean;
+	/** The hint for an exit 0 without the output (default: the output video's); see output-download.ts missingOutputHint. */
+	missingOutput?: string;
 };
 
 export type Failure = {kind: FailureKind; hint: string};
@@ -18,12 +20,6 @@ export type Failure = {kind: FailureKind; hint: string};
 /** A run that exited 0 without its output; a prompt upsampler run's output is its text (output-download.ts). */
 export const NO_OUTPUT_VIDEO_HINT = 'The run finished without writing the output video; check the log.';
 export const NO_UPSAMPLED_TEXT_HINT = 'The prompt upsampler finished without printing an upsampled prompt ("Upsampled prompt: ..."); check the log.';
-
-/** For a prompt upsampler run, `outputExists` means its upsampled text: the exit-0 failure names that. */
-export function upsamplerFailure<F>(failure: F | null): F | null {
-	const isFailure = (value: unknown): value is Failure => typeof value === 'object' && value !== null && (value as Partial<Failure>).hint === NO_OUTPUT_VIDEO_HINT;
-	return isFailure(failure) ? {...failure, hint: NO_UPSAMPLED_TEXT_HINT} : failure;
-}
 
 const MAX_DETAIL = 200;
 const ANSI = /\u001B\[[0-9;?]*[ -/]*[@-~]/g;
@@ -187,7 +183,7 @@ export function classifyFailure(input: FailureInput): Failure | null {
 	// torchrun reports every child failure as ChildFailedError after the child's own traceback.
 	const error = lastMatch(lines.filter(line => !line.includes('ChildFailedError')), PYTHON_ERROR);
 	if (exitCode === 0) {
-		return {kind: 'other', hint: NO_OUTPUT_VIDEO_HINT};
+		return {kind: 'other', hint: input.missingOutput ?? NO_OUTPUT_VIDEO_HINT};
 	}
 	if (error) return {kind: 'other', hint: `Failed (${exitText}): ${detail(error[0])}`};
 	return {kind: 'other', hint: `Failed (${exitText}); see the log for details.`};

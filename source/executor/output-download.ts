@@ -3,7 +3,7 @@
 import {mkdir} from 'node:fs/promises';
 import {type FailureKind, UPSCALE_VIDEO, type Run, type RunOutputs} from '../domain/model.js';
 import type {ExecutionResult, ExecutorEvents, Job} from './executor.js';
-import {upsamplerFailure} from './failure-classifier.js';
+import {NO_UPSAMPLED_TEXT_HINT} from './failure-classifier.js';
 import {UPSAMPLER_STDOUT, parseUpsampledPrompt} from './upsampler-output.js';
 import {type HostShell, type RemoteEntry, abortReason} from './host-shell.js';
 import {retryOnLoss} from './log-follower.js';
@@ -11,6 +11,11 @@ import {localTarget, planDownloads} from './output-files.js';
 import {STAGE_SPANS} from './progress-parser.js';
 
 export type DownloadReport = {outputs: RunOutputs; downloadedBytes: number; videoFound: boolean};
+
+/** What the failure classifier says of an exit 0 without the job's output (undefined: the output video's hint). */
+export function missingOutputHint(job: {run: Pick<Run, 'enhance'>}): string | undefined {
+	return job.run.enhance ? NO_UPSAMPLED_TEXT_HINT : undefined;
+}
 
 /** The local name of a job's output video. */
 export function videoNameOf(job: {run: Pick<Run, 'upscale'>}): string {
@@ -31,9 +36,7 @@ export async function collectOutputs<F>(
 ): Promise<{failure: F | null; download: DownloadReport}> {
 	const entries = await retryOnLoss(() => shell.readdir(remoteOutputDir), signal);
 	// A prompt upsampler run writes no video: its output is the upsampled text in its stdout copy.
-	const failure = job.run.enhance
-		? upsamplerFailure(classify(await upsampledTextOnHost(shell, entries, remoteOutputDir, signal)))
-		: classify(entries.some(entry => entry.name === 'output.mp4' && entry.type === 'file'));
+	const failure = classify(job.run.enhance ? await upsampledTextOnHost(shell, entries, remoteOutputDir, signal) : entries.some(entry => entry.name === 'output.mp4' && entry.type === 'file'));
 	if (!failure) events.progress({stage: 'downloading', fraction: STAGE_SPANS.downloading[0], message: 'downloading outputs'});
 	return {failure, download: await downloadOutputs(shell, entries, remoteOutputDir, job.outputDir, videoNameOf(job), signal)};
 }

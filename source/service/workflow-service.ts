@@ -211,6 +211,11 @@ export class WorkflowService {
 				...(changes.enhance && {enhance_prompt: true}),
 			}),
 		);
+		return this.queueRuns(promptIdValue, runs, submit, sweep);
+	}
+
+	/** Writes new runs of a prompt (with their sweep) in one transaction once a host can take them, and wakes a worker. */
+	private async queueRuns(promptIdValue: string, runs: Run[], submit: SubmitOptions, sweep?: Sweep): Promise<Run[]> {
 		await this.checkSubmit(Math.max(...runs.map(run => run.parameters.num_gpus)), submit.host);
 		await this.store.write(tx => {
 			if (!tx.get('prompts', promptIdValue)) throw new NotFoundError(`no prompt ${promptIdValue}`);
@@ -319,7 +324,7 @@ export class WorkflowService {
 
 	/** `cosmos-tui prepare`: rendered PNG sequences into an input folder of MP4s, as the CLI does it. */
 	async prepareRenders(dir: string, options: PrepareOptions, deps?: PrepareDeps): Promise<PrepareResult> {
-		return deps ? prepareRenders(dir, options, deps) : prepareRenders(dir, options);
+		return prepareRenders(dir, options, deps);
 	}
 
 	/** The folder of the most recently run prompt, else of the newest prompt. */
@@ -367,12 +372,7 @@ export class WorkflowService {
 			control_weights: defaults.weights,
 			parameters: defaults.parameters,
 		});
-		await this.checkSubmit(1, submit.host);
-		await this.store.write(tx => {
-			if (!tx.get('prompts', prompt.id)) throw new NotFoundError(`no prompt ${prompt.id}`);
-			tx.insert('runs', run);
-		});
-		this.ensureWorker();
+		await this.queueRuns(prompt.id, [run], submit);
 		return run;
 	}
 
@@ -547,7 +547,6 @@ export class WorkflowService {
 		return this.files.tailLog(id, lines);
 	}
 
-	/** Every complete line of the run's saved log, in order, read in bounded slices; returns how many. */
 	/** The saved log in order, in blocks of whole lines (see log-read.ts); resolves to the number of lines. */
 	streamLog(id: string, onBlock: (text: string, lines: number) => void): Promise<number> {
 		this.getRun(id);

@@ -12,7 +12,7 @@ import type {ExecutorEvents} from '../../source/executor/executor.js';
 import {NO_OUTPUT_VIDEO_HINT, NO_UPSAMPLED_TEXT_HINT, classifyFailure} from '../../source/executor/failure-classifier.js';
 import {planLaunch} from '../../source/executor/launch-plan.js';
 import {LocalHostShell} from '../../source/executor/local-host-shell.js';
-import {collectOutputs} from '../../source/executor/output-download.js';
+import {collectOutputs, missingOutputHint} from '../../source/executor/output-download.js';
 import {planSlurmLaunch} from '../../source/executor/slurm/slurm-launch-plan.js';
 import {parseUpsampledPrompt} from '../../source/executor/upsampler-output.js';
 import {HOST_PATHS, testConfig, testJob} from '../helpers/jobs.js';
@@ -114,8 +114,10 @@ test('end of an upsampler run: success when output.txt holds an upsampled text; 
 	const shell = new LocalHostShell();
 	const remoteOut = path.join(dir, 'remote', 'output');
 	await mkdir(remoteOut, {recursive: true});
-	const classify = (outputExists: boolean) => classifyFailure({exitCode: 0, logTail: [], outputExists});
 	const enhanceJob = {...job(), outputDir: path.join(dir, 'local')};
+	// As the executors build it: the hint for a missing output is the job's.
+	const classifyFor = (of: Pick<typeof enhanceJob, 'run'>) => (outputExists: boolean) => classifyFailure({exitCode: 0, logTail: [], outputExists, missingOutput: missingOutputHint(of)});
+	const classify = classifyFor(enhanceJob);
 
 	await writeFile(path.join(remoteOut, 'output.txt'), '[06-07 10:00:00|INFO|x.py:1:f] loading\nno answer here\n');
 	const without = await collectOutputs(shell, remoteOut, enhanceJob, quietEvents, classify);
@@ -129,5 +131,5 @@ test('end of an upsampler run: success when output.txt holds an upsampled text; 
 
 	// A transfer run in the same folder still needs its video.
 	const transferJob = {...enhanceJob, run: {...enhanceJob.run, enhance: null}};
-	t.deepEqual((await collectOutputs(shell, remoteOut, transferJob, quietEvents, classify)).failure, {kind: 'other', hint: NO_OUTPUT_VIDEO_HINT});
+	t.deepEqual((await collectOutputs(shell, remoteOut, transferJob, quietEvents, classifyFor(transferJob))).failure, {kind: 'other', hint: NO_OUTPUT_VIDEO_HINT});
 });

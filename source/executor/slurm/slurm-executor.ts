@@ -12,7 +12,7 @@ import {createBatchRouter} from '../batch-log.js';
 import type {BatchEvents, BatchJob, BatchResult, ExecutionResult, Executor, ExecutorEvents, FollowOptions, GpuInfo, HostStatus, Job, LaunchOptions, Reconciled} from '../executor.js';
 import {ConnectionLostError, type HostShell, abortReason, sleep} from '../host-shell.js';
 import {retryOnLoss} from '../log-follower.js';
-import {collectOutputs, resultOf} from '../output-download.js';
+import {collectOutputs, missingOutputHint, resultOf} from '../output-download.js';
 import {STAGE_SPANS} from '../progress-parser.js';
 import {type RunLayout, layoutFromRunDir, runLayout} from '../remote-layout.js';
 import {createStallWatchdog, type StallWatchdog} from '../stall-watchdog.js';
@@ -143,7 +143,7 @@ export class SlurmExecutor implements Executor {
 		if (state === null) return this.neverRan(handle, layout, cancelledByUs, metrics);
 		events.exited?.();
 		const exitCode = exitCodeOf(state);
-		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exitOf(state), logTail: logs.tail, outputExists, cancelledByUs});
+		const classify = (outputExists: boolean) => classifySlurmEnd({state: state.state, reason: state.reason, exitCode: exitOf(state), logTail: logs.tail, outputExists, cancelledByUs, missingOutput: missingOutputHint(job)});
 		const {failure, download} = await collectOutputs(this.shell, layout.outputDir, job, events, classify, signal);
 		metrics['download_bytes'] = download.downloadedBytes;
 		return resultOf(failure, download, exitCode, cancelledByUs, metrics);

@@ -17,6 +17,8 @@ export type SlurmEndInput = {
 	outputExists: boolean;
 	/** cosmos-tui asked for the cancel (its kill marker exists). */
 	cancelledByUs: boolean;
+	/** As FailureInput.missingOutput. */
+	missingOutput?: string;
 };
 
 const HINTS = {
@@ -92,11 +94,11 @@ export function classifySlurmEnd(input: SlurmEndInput): Failure | null {
 	const exitCode = exitNumber(input.exitCode);
 	const state = stateWord(input.state);
 	if (input.cancelledByUs) return classifyFailure({exitCode, logTail: input.logTail, outputExists: false, killedByUser: true});
-	if (state === 'COMPLETED') return classifyFailure({exitCode, logTail: input.logTail, outputExists: input.outputExists});
+	if (state === 'COMPLETED') return classifyFailure({exitCode, logTail: input.logTail, outputExists: input.outputExists, missingOutput: input.missingOutput});
 	const byState = STATE_KINDS[state];
 	if (byState) return slurmFailure(byState);
 	const byLog = stepdVerdict(input.logTail);
 	if (byLog) return slurmFailure(byLog);
 	if (state === 'CANCELLED') return slurmFailure('cancelled_outside');
-	return classifyFailure({exitCode, logTail: input.logTail, outputExists: input.outputExists});
+	return classifyFailure({exitCode, logTail: input.logTail, outputExists: input.outputExists, missingOutput: input.missingOutput});
 }

@@ -27,6 +27,14 @@ export function useActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>): A
 function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 	const {service, system} = runtime;
 	const flash = (text: string, tone: 'info' | 'error' = 'info') => dispatch({type: 'flash', text, tone});
+	/** Does the work and flashes what it says it did, or why it failed. */
+	const flashOutcome = async (work: () => Promise<string>) => {
+		try {
+			flash(await work());
+		} catch (error) {
+			flash(messageOf(error), 'error');
+		}
+	};
 	const showError = (title: string, error: unknown) => dispatch({type: 'open', modal: {kind: 'message', title, text: messageOf(error)}});
 	/** No opener on this machine (a server over SSH): the whole path to read, and on the clipboard. */
 	const showPath = (title: string, what: string, error: NoOpenerError) => {
@@ -257,42 +265,25 @@ function makeActions(runtime: UiRuntime, dispatch: Dispatch<AppAction>) {
 
 		/** One star up or down (+/-); the row and the details show it when the store says it changed. */
 		async rate(run: Run, delta: 1 | -1) {
-			try {
+			await flashOutcome(async () => {
 				const rated = await service.rateRun(run.id, stepRating(run.rating, delta));
-				flash(rated.rating == null ? `${run.id}: rating removed` : `${run.id} rated ${ratingStars(rated.rating)}`);
-			} catch (error) {
-				flash(messageOf(error), 'error');
-			}
+				return rated.rating == null ? `${run.id}: rating removed` : `${run.id} rated ${ratingStars(rated.rating)}`;
+			});
 		},
 
 		/** Reruns it with the prompt upsampler first (run --enhance) and says which run it is. */
 		async enhance(run: Run) {
-			try {
-				const enhanced = await service.rerun(run.id, {enhance: true});
-				flash(`${enhanced.id} queued: ${run.id} again, its prompt enhanced first`);
-			} catch (error) {
-				flash(messageOf(error), 'error');
-			}
+			await flashOutcome(async () => `${(await service.rerun(run.id, {enhance: true})).id} queued: ${run.id} again, its prompt enhanced first`);
 		},
 
 		/** Queues the prompt upsampler on the prompt (cosmos-tui enhance) and says which run it is. */
 		async enhancePrompt(prompt: Prompt) {
-			try {
-				const run = await service.enhancePrompt(prompt.id);
-				flash(`${run.id} queued: the prompt upsampler on ${prompt.name}; its rewrite becomes a new prompt`);
-			} catch (error) {
-				flash(messageOf(error), 'error');
-			}
+			await flashOutcome(async () => `${(await service.enhancePrompt(prompt.id)).id} queued: the prompt upsampler on ${prompt.name}; its rewrite becomes a new prompt`);
 		},
 
 		/** Queues a 4K upscale of the run (weight 0.5) and says which run it is. */
 		async upscale(run: Run) {
-			try {
-				const upscale = await service.upscaleRun(run.id);
-				flash(`${upscale.id} queued: ${run.id} upscaled to 4K`);
-			} catch (error) {
-				flash(messageOf(error), 'error');
-			}
+			await flashOutcome(async () => `${(await service.upscaleRun(run.id)).id} queued: ${run.id} upscaled to 4K`);
 		},
 
 		/** Saves the note being written; a refusal (too long) stays in the dialog. */
